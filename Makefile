@@ -1,0 +1,45 @@
+# Quick start: `make lab` to work through the notebooks, `make test` to check everything.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.PHONY: lab test notebooks answers bench clean-venv help
+
+help:
+	@echo "make lab        start JupyterLab on notebooks/ (creates .venv on first use)"
+	@echo "make test       unit tests, solved notebooks under nbval, learner notebooks run as shipped"
+	@echo "make notebooks  rebuild notebooks/ from answers/ (solutions stubbed, outputs cleared)"
+	@echo "make answers    re-execute answers/ in place, storing fresh outputs"
+	@echo "make bench      timing ratios measured side by side"
+	@echo "make clean-venv remove .venv"
+
+# The environment is rebuilt whenever pyproject.toml is newer than the last install.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; set PYTHON=/path/to/python3.x")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.port=$(PORT) $(AS_ROOT) $(LAB_ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest tests answers --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(PYTEST_ARGS)
+
+notebooks: $(STAMP)
+	$(PY) -m dl_workshop.release
+
+answers: $(STAMP)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 answers/*.ipynb
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,28 @@
+"""``python -m benchmarks [section ...]``: run the benchmarks and print their ratios side by side."""
+
+import argparse
+import sys
+
+from . import linear_algebra, loops, notebooks
+from .timing import report
+
+SECTIONS = {"loops": loops, "linear-algebra": linear_algebra, "notebooks": notebooks}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("sections", nargs="*", choices=list(SECTIONS), default=list(SECTIONS),
+                        help="which benchmarks to run (default: all)")
+    args = parser.parse_args(argv)
+    rows = []
+    for name in args.sections:
+        print(f"== {name}", flush=True)
+        rows.extend(SECTIONS[name].rows())
+    print()
+    met = report(rows)
+    print("\nall targets met" if met else "\nsome targets missed (marked NO)")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+"""The names the seed notebooks import, ``from dl_workshop.answers import linear_model, ...``.
+
+Nothing is defined here: each name is re-exported from the module it lives in.
+"""
+
+from .data import B_TRUE as b_true
+from .data import LINE_X as x
+from .data import W_TRUE as w_true
+from .data import make_y
+from .linear_models import dmseloss, initialize_linear_params, linear_model, model_optimization_loop, mseloss
+
+__all__ = [
+    "linear_model", "initialize_linear_params", "mseloss", "dmseloss", "x", "make_y", "b_true", "w_true",
+    "model_optimization_loop",
+]

@@ -1,0 +1,157 @@
+"""Gradient descent, compiled: the one engine the reference answers use.
+
+- :func:`descend` is what notebooks and reference answers call: compiled
+  (`jit` + `lax.scan`), any pytree of parameters, one loss per step, a progress
+  bar on long runs, a stop with a warning when the loss stops being finite, and
+  the plain Python loop when a loss cannot be compiled.
+- :func:`scan_descent` is the compiled loop alone, a pure function that can sit
+  inside `jax.vmap` or `jax.jit` (to descend from many starts at once).
+- :func:`descent_path` is `scan_descent` keeping every point visited.
+- :func:`plain_descent` is the same descent as a Python loop calling `grad`
+  every step: the fallback, and the baseline of the benchmarks.
+"""
+
+import warnings
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from tqdm.auto import tqdm
+
+#: Steps compiled into one chunk; the progress bar and the divergence check run between chunks.
+CHUNK = 10_000
+#: Runs of at least this many steps show a progress bar.
+PROGRESS_STEPS = 50_000
+
+
+class DivergenceWarning(RuntimeWarning):
+    """The loss turned infinite or NaN: the step size is too large for this problem."""
+
+
+def descend(loss, params, *data, step_size, n_steps, progress=None):
+    """Run ``n_steps`` of gradient descent on ``loss(params, *data)``; return ``(params, losses)``.
+
+    ``params`` may be any pytree (a number, an array, a dict or tuple of arrays);
+    ``loss`` must return a scalar. ``losses[i]`` is the loss before step ``i``.
+    When the loss stops being finite, the run stops there with a
+    :class:`DivergenceWarning`, and returns the last finite parameters and the
+    losses before them. ``progress`` forces the progress bar on or off; by
+    default it shows for runs of ``PROGRESS_STEPS`` steps or more.
+    """
+    if n_steps < 0:
+        raise ValueError(f"n_steps must be a whole number ≥ 0, got {n_steps}")
+    chunk = max(1, min(n_steps, CHUNK))
+    show = n_steps >= PROGRESS_STEPS if progress is None else progress
+    losses = []
+    with tqdm(total=n_steps, disable=not show, unit="step", desc="gradient descent") as bar:
+        for done in range(0, n_steps, chunk):
+            steps = min(chunk, n_steps - done)
+            try:
+                (params, last_finite), chunk_losses = _chunk(loss, params, data, step_size, chunk, steps)
+            except jax.errors.JAXTypeError as error:
+                print(f"This loss cannot be compiled ({type(error).__name__}); running the plain Python loop instead.")
+                return plain_descent(loss, params, *data, step_size=step_size, n_steps=n_steps - done)
+            chunk_losses = np.asarray(chunk_losses[:steps])
+            diverged = np.flatnonzero(~np.isfinite(chunk_losses))
+            if diverged.size:
+                losses.append(chunk_losses[: diverged[0]])
+                _warn_divergence(done + int(diverged[0]), chunk_losses[diverged[0]], step_size)
+                return last_finite, _concatenate(losses)
+            losses.append(chunk_losses)
+            bar.update(steps)
+    return params, _concatenate(losses)
+
+
+def scan_descent(loss, params, *data, step_size, n_steps):
+    """``n_steps`` of gradient descent as one compiled `lax.scan`; ``(params, losses)``, no checks.
+
+    A pure function: use it inside `jax.vmap` or `jax.jit`.
+    """
+    return _scan(loss, params, data, step_size, n_steps)
+
+
+def descent_path(loss, params, *data, step_size, n_steps):
+    """Like :func:`scan_descent`, but keep every point visited (for pictures of the path).
+
+    Returns ``(path, losses)``: ``path`` stacks the ``n_steps + 1`` values of
+    ``params``, leaf by leaf, from the start to the end; ``losses`` is as in
+    :func:`scan_descent`.
+    """
+    return _descent_path(loss, params, data, step_size, n_steps)
+
+
+@partial(jax.jit, static_argnums=(0, 4))
+def _descent_path(loss, params, data, step_size, n_steps):
+    step = _gradient_step(loss, data, step_size)
+
+    def step_and_record(params, _):
+        new_params, value = step(params)
+        return new_params, (params, value)
+
+    end, (visited, losses) = jax.lax.scan(step_and_record, params, length=n_steps)
+    path = jax.tree.map(lambda seen, last: jnp.concatenate([seen, last[None]]), visited, end)
+    return path, losses
+
+
+def plain_descent(loss, params, *data, step_size, n_steps):
+    """The same descent as a Python loop that calls `jax.value_and_grad` every step."""
+    loss_and_grad = jax.value_and_grad(loss)
+    losses = []
+    for step in range(n_steps):
+        value, grads = loss_and_grad(params, *data)
+        if not jnp.isfinite(value):
+            _warn_divergence(step, value, step_size)
+            break
+        losses.append(value)
+        params = jax.tree.map(lambda p, g: p - step_size * g, params, grads)
+    return params, jnp.asarray(losses, dtype=jnp.float32)
+
+
+@partial(jax.jit, static_argnums=(0, 4))
+def _scan(loss, params, data, step_size, n_steps):
+    step = _gradient_step(loss, data, step_size)
+    return jax.lax.scan(lambda params, _: step(params), params, length=n_steps)
+
+
+@partial(jax.jit, static_argnums=(0, 4))
+def _chunk(loss, params, data, step_size, length, n_active):
+    """``length`` compiled steps, of which the first ``n_active`` move, so that all chunks share one compilation.
+
+    A step whose loss is not finite does not move either. Returns ``((params, last params with a finite
+    loss), losses)``.
+    """
+    step = _gradient_step(loss, data, step_size)
+
+    def masked_step(carry, index):
+        params, last_finite = carry
+        moved, value = step(params)
+        move = (index < n_active) & jnp.isfinite(value)
+        pick = lambda new, old: jax.tree.map(lambda a, b: jnp.where(move, a, b), new, old)  # noqa: E731
+        return (pick(moved, params), pick(params, last_finite)), value
+
+    return jax.lax.scan(masked_step, (params, params), jnp.arange(length))
+
+
+def _gradient_step(loss, data, step_size):
+    """The function ``params ↦ (params after one step, loss at params)``."""
+    loss_and_grad = jax.value_and_grad(loss)
+
+    def step(params):
+        value, grads = loss_and_grad(params, *data)
+        return jax.tree.map(lambda p, g: p - step_size * g, params, grads), value
+
+    return step
+
+
+def _warn_divergence(step, value, step_size):
+    warnings.warn(
+        f"the loss became {float(value)} at step {step}, so descent stopped there; "
+        f"try a smaller step size than {step_size}.",
+        DivergenceWarning,
+        stacklevel=3,
+    )
+
+
+def _concatenate(pieces):
+    return jnp.asarray(np.concatenate(pieces) if pieces else np.zeros(0, np.float32))

@@ -1,0 +1,206 @@
+"""Figures shared by the notebooks: surfaces, contours with descent paths, loss curves."""
+
+import jax
+import jax.numpy as jnp
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
+
+
+def grid_values(f, xlim, ylim, n=101):
+    """``f(x, y)`` on an ``n`` × ``n`` grid: returns the grid's X, Y and the values Z."""
+    X, Y = jnp.meshgrid(jnp.linspace(*xlim, n), jnp.linspace(*ylim, n))
+    Z = jax.vmap(jax.vmap(f))(X, Y)
+    return np.asarray(X), np.asarray(Y), np.asarray(Z)
+
+
+def draw_surface(ax, f, xlim, ylim, labels=(r"$\theta_0$", r"$\theta_1$", "f")):
+    """A 3-D surface of ``f(x, y)`` on a 3-D axis."""
+    X, Y, Z = grid_values(f, xlim, ylim)
+    ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=True, alpha=0.9)
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.set_zlabel(labels[2])
+    return ax
+
+
+def draw_contours(ax, f, xlim, ylim, paths=None, levels=20, labels=(r"$\theta_0$", r"$\theta_1$")):
+    """Contours of ``f(x, y)``, with optional descent paths ``{label: array of (x, y) points}``."""
+    X, Y, Z = grid_values(f, xlim, ylim)
+    filled = ax.contourf(X, Y, Z, levels=levels, cmap="viridis", alpha=0.8)
+    ax.contour(X, Y, Z, levels=levels, colors="white", linewidths=0.4)
+    for label, path in (paths or {}).items():
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], "o-", markersize=3, label=label)
+        ax.plot(*path[0], "ks", markersize=6)
+    if paths:
+        ax.legend(loc="upper right", fontsize="small")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    return filled
+
+
+def surface_and_contours(f, xlim, ylim, paths=None, title=None):
+    """A figure with the 3-D surface of ``f`` on the left and its contours (with paths) on the right."""
+    fig = plt.figure(figsize=(11, 4.5))
+    draw_surface(fig.add_subplot(1, 2, 1, projection="3d"), f, xlim, ylim)
+    ax = fig.add_subplot(1, 2, 2)
+    fig.colorbar(draw_contours(ax, f, xlim, ylim, paths), ax=ax, shrink=0.8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def draw_loss_curve(ax, losses, label=None, log=True):
+    """Loss against step number, on a log scale by default."""
+    ax.plot(np.arange(len(losses)), np.asarray(losses), label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    if label:
+        ax.legend()
+    return ax
+
+
+def loss_curve(losses, title="Loss per step", log=True):
+    """A figure of one loss curve, or of several given as ``{label: losses}``."""
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    curves = losses if isinstance(losses, dict) else {None: losses}
+    for label, values in curves.items():
+        draw_loss_curve(ax, values, label=label, log=log)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebooks 02 (maximum likelihood) and 03 (goldfield)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def draw_histogram_with_densities(ax, data, densities=None, bins=40):
+    """A density-scaled histogram of ``data`` under up to four curves ``{label: pdf}``."""
+    data = np.asarray(data)
+    ax.hist(data, bins=bins, density=True, color="lightgray", edgecolor="white", label=f"{data.size} draws")
+    xs = jnp.linspace(data.min(), data.max(), 300)
+    for (label, pdf), style in zip((densities or {}).items(), ("-", "--", ":", "-.")):
+        ax.plot(xs, pdf(xs), style, linewidth=2, label=label)
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def draw_basins(ax, X, Y, labels, names, colors=("tab:blue", "tab:orange"), unsettled="lightgray"):
+    """Colour each grid point by its label: ``names[i]`` in ``colors[i]``; label −1 (no minimum) in gray."""
+    palette = ListedColormap([unsettled, *colors])
+    ax.pcolormesh(X, Y, np.asarray(labels) + 1, cmap=palette, vmin=0, vmax=len(colors), shading="nearest")
+    handles = [Patch(color=color, label=name) for name, color in zip(names, colors)]
+    if (np.asarray(labels) < 0).any():
+        handles.append(Patch(color=unsettled, label="no minimum reached"))
+    ax.legend(handles=handles, loc="upper left", fontsize="small")
+    ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebooks 04 and 05 (linear models): fitted lines, the matrix form and the neural diagram
+# ---------------------------------------------------------------------------------------------------------
+
+
+def draw_fitted_lines(ax, x, y, lines, xlabel="x", ylabel="y"):
+    """The data ``(x, y)`` as points and each line of ``{label: (slope, intercept)}`` across them."""
+    ax.scatter(np.asarray(x), np.asarray(y), s=10, color="0.6", label="data")
+    ends = np.array([np.min(x), np.max(x)], dtype=float)
+    for (label, (slope, intercept)), style in zip(lines.items(), ["-", "--", ":", "-."] * len(lines)):
+        ax.plot(ends, float(slope) * ends + float(intercept), style, lw=2, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
+def _draw_block(ax, left, n_rows, n_cols, colour, name, shape):
+    """A matrix drawn as a grid of cells, centred on y = 0, named above and with its shape below."""
+    top = n_rows / 2
+    for row in range(n_rows):
+        for col in range(n_cols):
+            ax.add_patch(plt.Rectangle((left + col, top - row - 1), 1, 1, facecolor=colour, edgecolor="white"))
+    ax.text(left + n_cols / 2, top + 0.4, name, ha="center", va="bottom", fontsize=14)
+    ax.text(left + n_cols / 2, -top - 0.4, shape, ha="center", va="top", fontsize=11, color="0.3")
+    return left + n_cols
+
+
+def draw_matrix_form(ax, n_inputs, n_outputs, n_rows=6):
+    """Linear regression as matrices, ŷ = X W + b, each block drawn at its shape.
+
+    ``n_rows`` rows stand for the n examples; the inputs have ``n_inputs`` columns, the outputs ``n_outputs``.
+    """
+    d, k = n_inputs, n_outputs
+    blocks = [
+        (n_rows, d, "tab:blue", "$X$", f"(n, {d})", "@"),
+        (d, k, "tab:orange", "$W$", f"({d}, {k})", "+"),
+        (1, k, "tab:purple", "$b$", f"({k},)", "="),
+        (n_rows, k, "tab:green", r"$\hat{y}$", f"(n, {k})", None),
+    ]
+    left = 0.0
+    for n_block_rows, n_cols, colour, name, shape, operator in blocks:
+        left = _draw_block(ax, left, n_block_rows, n_cols, colour, name, shape)
+        if operator:
+            ax.text(left + 0.75, 0, operator, ha="center", va="center", fontsize=18)
+            left += 1.5
+    ax.set_xlim(-0.5, left + 0.5)
+    ax.set_ylim(-n_rows / 2 - 1.6, n_rows / 2 + 1.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def _weighted_edge(ax, start, end, label, colour):
+    """An arrow between two nodes of radius 0.3, labelled a third of the way along."""
+    (x0, y0), (x1, y1) = start, end
+    ax.annotate("", (x1 - 0.3, y1), (x0 + 0.3, y0), arrowprops=dict(arrowstyle="->", color=colour))
+    ax.text(x0 + 0.33 * (x1 - x0), y0 + 0.33 * (y1 - y0), label, ha="center", va="center", fontsize=9,
+            bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none"))
+
+
+def draw_neural_diagram(ax, n_inputs, n_outputs):
+    """Linear regression as a network: inputs and a bias node feed weighted sums, passed through the identity."""
+
+    def heights(n):
+        return np.linspace(-(n - 1) / 2, (n - 1) / 2, n)[::-1] * 1.4
+
+    inputs = [(0.0, h) for h in heights(n_inputs)]
+    bias = (0.0, min(h for _, h in inputs) - 1.6)
+    sums = [(3.0, h) for h in heights(n_outputs)]
+    for j, (sx, sy) in enumerate(sums, start=1):
+        for i, (ix, iy) in enumerate(inputs, start=1):
+            _weighted_edge(ax, (ix, iy), (sx, sy), f"$w_{{{i}{j}}}$", "tab:blue")
+        _weighted_edge(ax, bias, (sx, sy), f"$b_{j}$", "tab:purple")
+        ax.annotate("", (sx + 0.95, sy), (sx + 0.3, sy), arrowprops=dict(arrowstyle="->"))
+        ax.add_patch(plt.Circle((sx + 1.25, sy), 0.3, facecolor="tab:orange", edgecolor="black"))
+        ax.text(sx + 1.25, sy, "id", ha="center", va="center", fontsize=9)
+        ax.annotate("", (sx + 2.1, sy), (sx + 1.55, sy), arrowprops=dict(arrowstyle="->"))
+        ax.text(sx + 2.2, sy, rf"$\hat{{y}}_{j}$", va="center", fontsize=13)
+    for i, (ix, iy) in enumerate(inputs, start=1):
+        ax.add_patch(plt.Circle((ix, iy), 0.3, facecolor="tab:blue", edgecolor="black"))
+        ax.text(ix - 0.45, iy, f"$x_{i}$", ha="right", va="center", fontsize=13)
+    ax.add_patch(plt.Circle(bias, 0.3, facecolor="tab:purple", edgecolor="black"))
+    ax.text(bias[0], bias[1], "1", ha="center", va="center", color="white", fontsize=11)
+    for sx, sy in sums:
+        ax.add_patch(plt.Circle((sx, sy), 0.3, facecolor="white", edgecolor="black"))
+        ax.text(sx, sy, r"$\Sigma$", ha="center", va="center", fontsize=12)
+    top = max(max(h for _, h in inputs), max(h for _, h in sums)) + 0.8
+    ax.set_xlim(-1.3, 6.0)
+    ax.set_ylim(bias[1] - 0.8, top)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax

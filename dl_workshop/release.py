@@ -1,0 +1,115 @@
+"""Write the learner notebooks from the solved ones: ``python -m dl_workshop.release``.
+
+Every region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in a code
+cell of ``answers/`` becomes a stub that raises ``NotImplementedError``; outputs
+and execution counts are cleared; everything else is copied unchanged.
+"""
+
+import argparse
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class MarkerError(ValueError):
+    """A solution region is not closed, or is opened twice."""
+
+
+def strip_solutions(source: str) -> str:
+    """The cell source with each solution region replaced by an indented stub."""
+    lines, inside = [], False
+    for number, line in enumerate(source.split("\n"), start=1):
+        marker = line.strip()
+        if marker == BEGIN:
+            if inside:
+                raise MarkerError(f"line {number}: {BEGIN} inside another solution region")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.extend(indent + stub for stub in STUB)
+        elif marker == END:
+            if not inside:
+                raise MarkerError(f"line {number}: {END} without a {BEGIN} before it")
+            inside = False
+        elif not inside:
+            lines.append(line)
+    if inside:
+        raise MarkerError(f"{BEGIN} is never closed by {END}")
+    return "\n".join(lines)
+
+
+def learner_notebook(solved: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of a solved notebook with solutions stubbed and outputs cleared."""
+    notebook = copy.deepcopy(solved)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            cell.source = strip_solutions(cell.source)
+        except MarkerError as error:
+            raise MarkerError(f"code cell {index}: {error}") from None
+        cell.outputs = []
+        cell.execution_count = None
+    return notebook
+
+
+def learner_text(answer_path: Path) -> str:
+    """The learner notebook for ``answer_path``, as the text written to ``notebooks/``."""
+    solved = nbformat.read(answer_path, as_version=nbformat.NO_CONVERT)
+    try:
+        return nbformat.writes(learner_notebook(solved)) + "\n"
+    except MarkerError as error:
+        raise MarkerError(f"{answer_path.name}: {error}") from None
+
+
+def stale_notebooks(answers: Path, notebooks: Path) -> list[Path]:
+    """Learner notebooks that are missing, out of date, or have no solved twin."""
+    expected = {path.name: learner_text(path) for path in sorted(answers.glob("*.ipynb"))}
+    stale = [
+        notebooks / name
+        for name, text in expected.items()
+        if not (notebooks / name).exists() or (notebooks / name).read_text(encoding="utf-8") != text
+    ]
+    orphans = [path for path in sorted(notebooks.glob("*.ipynb")) if path.name not in expected]
+    return stale + orphans
+
+
+def release(answers: Path, notebooks: Path) -> list[Path]:
+    """Write every learner notebook that is stale; remove orphans; return what changed."""
+    notebooks.mkdir(exist_ok=True)
+    changed = stale_notebooks(answers, notebooks)
+    for path in changed:
+        solved = answers / path.name
+        if solved.exists():
+            path.write_text(learner_text(solved), encoding="utf-8")
+        else:
+            path.unlink()
+    return changed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=Path, default=ROOT / "answers")
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    parser.add_argument("--check", action="store_true", help="only report stale notebooks; exit 1 if any")
+    args = parser.parse_args(argv)
+    try:
+        changed = (stale_notebooks if args.check else release)(args.answers, args.notebooks)
+    except MarkerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    verb = "stale" if args.check else "written"
+    for path in changed:
+        print(f"{verb}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    if not changed:
+        print("notebooks/ is up to date")
+    return 1 if args.check and changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

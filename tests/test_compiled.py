@@ -1,0 +1,79 @@
+"""Notebook 06's reference answers: compiled loops take the same steps as the plain one."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+from dl_workshop.compiled import fit_step_sizes, line_data, line_loss, make_step, optax_fit, scan_fit
+from dl_workshop.optim import plain_descent
+from notebook_runner import errors, execute, exercise_cell, fill_in, learner, text_of
+
+X, Y = line_data()
+START = {"w": 0.3, "b": 0.5}
+
+
+def analytic_gradient(theta):
+    residual = theta["w"] * X + theta["b"] - Y
+    return {"w": 2 * jnp.mean(residual * X), "b": 2 * jnp.mean(residual)}
+
+
+def close(a, b, rtol=1e-5):
+    return all(np.allclose(a[k], b[k], rtol=rtol, atol=1e-6) for k in a)
+
+
+def test_compiled_step_is_one_step_against_the_analytic_gradient():
+    stepped = make_step(line_loss, 0.02)(START, X, Y)
+    expected = {k: START[k] - 0.02 * g for k, g in analytic_gradient(START).items()}
+    assert close(stepped, expected)
+
+
+def test_scan_takes_the_same_steps_as_the_plain_loop():
+    theta, losses = scan_fit(line_loss, START, X, Y, 0.01, 40)
+    plain_theta, plain_losses = plain_descent(line_loss, START, X, Y, step_size=0.01, n_steps=40)
+    assert close(theta, plain_theta)
+    np.testing.assert_allclose(losses, plain_losses, rtol=1e-5)
+    assert float(losses[0]) == pytest.approx(float(line_loss(START, X, Y)))
+
+
+def test_scan_reaches_the_least_squares_fit():
+    theta, _ = jax.jit(scan_fit, static_argnums=(0, 5))(line_loss, START, X, Y, 0.05, 3000)
+    slope, intercept = np.polyfit(np.asarray(X, np.float64), np.asarray(Y, np.float64), 1)
+    assert float(theta["w"]) == pytest.approx(slope, abs=1e-4)
+    assert float(theta["b"]) == pytest.approx(intercept, abs=1e-4)
+
+
+def test_vmapped_fits_equal_one_fit_per_step_size():
+    step_sizes = jnp.array([0.001, 0.01, 0.05])
+    thetas, losses = fit_step_sizes(line_loss, START, X, Y, step_sizes, 25)
+    assert losses.shape == (3, 25)
+    for i, step_size in enumerate(step_sizes):
+        theta, curve = scan_fit(line_loss, START, X, Y, step_size, 25)
+        assert close({k: thetas[k][i] for k in thetas}, theta)
+        np.testing.assert_allclose(losses[i], curve, rtol=1e-5)
+
+
+def test_optax_sgd_is_the_hand_written_descent_and_adam_converges():
+    theta_sgd, losses_sgd = optax_fit(optax.sgd(0.01), line_loss, START, X, Y, 60)
+    theta, losses = scan_fit(line_loss, START, X, Y, 0.01, 60)
+    assert close(theta_sgd, theta, rtol=1e-6)
+    np.testing.assert_allclose(losses_sgd, losses, rtol=1e-6)
+    theta_adam, _ = optax_fit(optax.adam(0.1), line_loss, START, X, Y, 1000)
+    best, _ = scan_fit(line_loss, START, X, Y, 0.05, 3000)
+    assert float(line_loss(theta_adam, X, Y)) == pytest.approx(float(line_loss(best, X, Y)), rel=1e-4)
+
+
+NAME = "06-from-loops-to-compiled.ipynb"
+
+
+def test_learner_notebook_runs_as_shipped_and_with_a_wrong_answer():
+    shipped = execute(learner(NAME))
+    assert errors(shipped) == []
+    for name in ("make_step", "scan_fit", "fit_step_sizes", "optax_fit"):
+        assert f"⏳ {name}: not done yet" in text_of(exercise_cell(shipped, name))
+    wrong = fill_in(learner(NAME), "make_step", "return jax.jit(lambda theta, x, y: theta)")
+    execute(wrong)
+    assert errors(wrong) == []
+    shown = text_of(exercise_cell(wrong, "make_step"))
+    assert shown.startswith("❌ make_step") and "Hint: inside, take grads" in shown
