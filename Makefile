@@ -4,10 +4,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+# JAX keeps what it compiles on disk, so a notebook run a second time (or by nbval after the tests)
+# skips compilation. Delete .jax_cache at any time; it is rebuilt on the next run.
+export JAX_COMPILATION_CACHE_DIR ?= $(CURDIR)/.jax_cache
+export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS ?= 0
+export JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES ?= -1
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test notebooks answers bench clean-venv help
+.PHONY: lab test notebooks answers bench site test-browser clean-venv help
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/ (creates .venv on first use)"
@@ -15,6 +20,8 @@ help:
 	@echo "make notebooks  rebuild notebooks/ from answers/ (solutions stubbed, outputs cleared)"
 	@echo "make answers    re-execute answers/ in place, storing fresh outputs"
 	@echo "make bench      timing ratios measured side by side"
+	@echo "make site       static website of the solved notebooks in build/site"
+	@echo "make test-browser  JupyterLab and the website driven in headless Chromium (needs Debian's chromium)"
 	@echo "make clean-venv remove .venv"
 
 # The environment is rebuilt whenever pyproject.toml is newer than the last install.
@@ -24,6 +31,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# An extra of pyproject.toml (site, browser) is installed by the first target that needs it.
+$(VENV)/.installed-%: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[$*]'
+	touch $@
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.port=$(PORT) $(AS_ROOT) $(LAB_ARGS)
@@ -40,6 +52,14 @@ answers: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+site: $(VENV)/.installed-site
+	$(PY) website/stage.py
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --quiet -f website/mkdocs.yml
+	@echo "built build/site: python3 -m http.server 8000 --bind 127.0.0.1 --directory build/site"
+
+test-browser: site $(VENV)/.installed-browser
+	$(PY) -m pytest browser_tests $(PYTEST_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

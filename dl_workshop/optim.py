@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 from tqdm.auto import tqdm
 
-#: Steps compiled into one chunk; the progress bar and the divergence check run between chunks.
+#: Steps compiled into one `lax.scan`; the progress bar and the divergence check run between chunks.
 CHUNK = 10_000
 #: Runs of at least this many steps show a progress bar.
 PROGRESS_STEPS = 50_000
@@ -41,23 +41,24 @@ def descend(loss, params, *data, step_size, n_steps, progress=None):
     """
     if n_steps < 0:
         raise ValueError(f"n_steps must be a whole number ≥ 0, got {n_steps}")
-    chunk = max(1, min(n_steps, CHUNK))
     show = n_steps >= PROGRESS_STEPS if progress is None else progress
     losses = []
     with tqdm(total=n_steps, disable=not show, unit="step", desc="gradient descent") as bar:
-        for done in range(0, n_steps, chunk):
-            steps = min(chunk, n_steps - done)
+        for done in range(0, n_steps, CHUNK):
+            steps = min(CHUNK, n_steps - done)
             try:
-                (params, last_finite), chunk_losses = _chunk(loss, params, data, step_size, chunk, steps)
+                moved, chunk_losses = _scan(loss, params, data, step_size, steps)
             except jax.errors.JAXTypeError as error:
                 print(f"This loss cannot be compiled ({type(error).__name__}); running the plain Python loop instead.")
-                return plain_descent(loss, params, *data, step_size=step_size, n_steps=n_steps - done)
-            chunk_losses = np.asarray(chunk_losses[:steps])
+                return plain_descent(loss, params, *data, step_size=step_size, n_steps=n_steps)
+            chunk_losses = np.asarray(chunk_losses)
             diverged = np.flatnonzero(~np.isfinite(chunk_losses))
             if diverged.size:
-                losses.append(chunk_losses[: diverged[0]])
-                _warn_divergence(done + int(diverged[0]), chunk_losses[diverged[0]], step_size)
-                return last_finite, _concatenate(losses)
+                first = int(diverged[0])
+                losses.append(chunk_losses[:first])
+                _warn_divergence(done + first, chunk_losses[first], step_size)
+                return _steps_taken(loss, params, data, step_size, first - 1), _concatenate(losses)
+            params = moved
             losses.append(chunk_losses)
             bar.update(steps)
     return params, _concatenate(losses)
@@ -95,16 +96,19 @@ def _descent_path(loss, params, data, step_size, n_steps):
 
 
 def plain_descent(loss, params, *data, step_size, n_steps):
-    """The same descent as a Python loop that calls `jax.value_and_grad` every step."""
+    """The same descent as a Python loop that calls `jax.value_and_grad` every step.
+
+    It stops like :func:`descend` when the loss stops being finite.
+    """
     loss_and_grad = jax.value_and_grad(loss)
-    losses = []
+    losses, last_finite = [], params
     for step in range(n_steps):
         value, grads = loss_and_grad(params, *data)
         if not jnp.isfinite(value):
             _warn_divergence(step, value, step_size)
-            break
+            return last_finite, jnp.asarray(losses, dtype=jnp.float32)
         losses.append(value)
-        params = jax.tree.map(lambda p, g: p - step_size * g, params, grads)
+        last_finite, params = params, jax.tree.map(lambda p, g: p - step_size * g, params, grads)
     return params, jnp.asarray(losses, dtype=jnp.float32)
 
 
@@ -112,25 +116,6 @@ def plain_descent(loss, params, *data, step_size, n_steps):
 def _scan(loss, params, data, step_size, n_steps):
     step = _gradient_step(loss, data, step_size)
     return jax.lax.scan(lambda params, _: step(params), params, length=n_steps)
-
-
-@partial(jax.jit, static_argnums=(0, 4))
-def _chunk(loss, params, data, step_size, length, n_active):
-    """``length`` compiled steps, of which the first ``n_active`` move, so that all chunks share one compilation.
-
-    A step whose loss is not finite does not move either. Returns ``((params, last params with a finite
-    loss), losses)``.
-    """
-    step = _gradient_step(loss, data, step_size)
-
-    def masked_step(carry, index):
-        params, last_finite = carry
-        moved, value = step(params)
-        move = (index < n_active) & jnp.isfinite(value)
-        pick = lambda new, old: jax.tree.map(lambda a, b: jnp.where(move, a, b), new, old)  # noqa: E731
-        return (pick(moved, params), pick(params, last_finite)), value
-
-    return jax.lax.scan(masked_step, (params, params), jnp.arange(length))
 
 
 def _gradient_step(loss, data, step_size):
@@ -142,6 +127,11 @@ def _gradient_step(loss, data, step_size):
         return jax.tree.map(lambda p, g: p - step_size * g, params, grads), value
 
     return step
+
+
+def _steps_taken(loss, params, data, step_size, n_steps):
+    """``params`` after ``n_steps`` steps (none when ``n_steps`` ≤ 0): recovers the last finite point."""
+    return _scan(loss, params, data, step_size, n_steps)[0] if n_steps > 0 else params
 
 
 def _warn_divergence(step, value, step_size):

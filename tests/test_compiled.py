@@ -8,7 +8,7 @@ import pytest
 
 from dl_workshop.compiled import fit_step_sizes, line_data, line_loss, make_step, optax_fit, scan_fit
 from dl_workshop.optim import plain_descent
-from notebook_runner import errors, execute, exercise_cell, fill_in, learner, text_of
+from exercise_assertions import assert_runs_as_shipped, assert_wrong_answers_hinted
 
 X, Y = line_data()
 START = {"w": 0.3, "b": 0.5}
@@ -67,13 +67,9 @@ def test_optax_sgd_is_the_hand_written_descent_and_adam_converges():
 NAME = "06-from-loops-to-compiled.ipynb"
 
 
-def test_learner_notebook_runs_as_shipped_and_with_a_wrong_answer():
-    shipped = execute(learner(NAME))
-    assert errors(shipped) == []
-    for name in ("make_step", "scan_fit", "fit_step_sizes", "optax_fit"):
-        assert f"⏳ {name}: not done yet" in text_of(exercise_cell(shipped, name))
-    wrong = fill_in(learner(NAME), "make_step", "return jax.jit(lambda theta, x, y: theta)")
-    execute(wrong)
-    assert errors(wrong) == []
-    shown = text_of(exercise_cell(wrong, "make_step"))
-    assert shown.startswith("❌ make_step") and "Hint: inside, take grads" in shown
+def test_learner_notebook_runs_as_shipped():
+    assert_runs_as_shipped(NAME, ["make_step", "scan_fit", "fit_step_sizes", "optax_fit"])
+
+
+def test_a_wrong_step_shows_its_hint_and_run_all_completes():
+    assert_wrong_answers_hinted(NAME, {"make_step": ("return jax.jit(lambda theta, x, y: theta)", "Hint: inside, take grads")})

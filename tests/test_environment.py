@@ -1,4 +1,4 @@
-"""environment.yml (conda) and pyproject.toml (pip) install the same packages."""
+"""environment.yml (conda, Binder) and pyproject.toml (pip) install the same packages; postBuild installs ours."""
 
 import re
 import sys
@@ -12,6 +12,8 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*([<>=!~][^;]*)?")
 NOT_PACKAGES = {"python", "pip"}
+# Extras that only `make site` and `make test-browser` install into .venv: conda and Binder users need neither.
+MAKE_ONLY_EXTRAS = {"site", "browser"}
 
 
 def normalise(requirement: str) -> tuple[str, str]:
@@ -36,9 +38,25 @@ def test_conda_and_pip_list_the_same_packages_and_versions():
     assert conda_requirements() == pip_requirements()
 
 
+def test_every_extra_is_in_the_conda_environment_or_left_to_make():
+    extras = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"])
+    assert extras == {"test"} | MAKE_ONLY_EXTRAS
+
+
+def test_conda_asks_for_the_python_that_pyproject_requires():
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert re.search(rf"^  - python{re.escape(requires)}$", (ROOT / "environment.yml").read_text(), re.M)
+
+
 def test_conda_environment_installs_the_package_itself():
-    text = (ROOT / "environment.yml").read_text()
-    assert "- conda-forge" in text and re.search(r"- pip:\n\s+- -e \.", text)
+    environment = (ROOT / "environment.yml").read_text()
+    assert "- conda-forge" in environment and re.search(r"- pip:\n\s+- -e \.", environment)
+
+
+def test_binder_builds_the_environment_then_installs_the_package_itself():
+    post_build = ROOT / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
+    assert re.search(r"^python -m pip install --no-deps -e \.$", post_build.read_text(), re.M)
 
 
 def test_the_workshop_packages_are_all_there():

@@ -1,13 +1,12 @@
 """The learner notebook 01 runs to the end as shipped, and with wrong answers typed in."""
 
-import pytest
-
+from exercise_assertions import assert_runs_as_shipped, assert_wrong_answers_hinted
 from notebook_runner import errors, execute, exercise_cell, fill_in, learner, text_of
 
 NAME = "01-gradient-basics.ipynb"
 EXERCISES = ["dpolynomial_by_hand", "central_difference", "bowl_gradient", "gradient_descent"]
 
-# A typical slip for every exercise, and the hint it must bring up.
+# A typical slip for every exercise, and what its check must show.
 WRONG = {
     "dpolynomial_by_hand": ("return 3.0 * x + 4.0", "power rule"),
     "central_difference": ("return (f(x + h) - f(x)) / h", "forward difference"),
@@ -16,27 +15,12 @@ WRONG = {
 }
 
 
-@pytest.fixture(scope="module")
-def as_shipped():
-    return execute(learner(NAME))
-
-
-def test_runs_to_the_end_as_shipped(as_shipped):
-    assert errors(as_shipped) == []
-    for name in EXERCISES:
-        assert f"⏳ {name}: not done yet" in text_of(exercise_cell(as_shipped, name))
+def test_runs_to_the_end_as_shipped():
+    assert_runs_as_shipped(NAME, EXERCISES)
 
 
 def test_wrong_answers_show_hints_and_run_all_completes():
-    notebook = learner(NAME)
-    for name, (body, _) in WRONG.items():
-        fill_in(notebook, name, body)
-    execute(notebook)
-    assert errors(notebook) == []
-    for name, (_, hint) in WRONG.items():
-        shown = text_of(exercise_cell(notebook, name))
-        assert shown.startswith(f"❌ {name}") and hint in shown, shown
-    assert notebook.cells[-1].cell_type == "markdown" and text_of(notebook.cells[-2])
+    assert_wrong_answers_hinted(NAME, WRONG)
 
 
 def test_an_answer_that_raises_is_named_with_its_line():

@@ -1,0 +1,100 @@
+"""Headless Chromium (Debian's package, driven by Playwright) for the browser tests, on loopback only."""
+
+import os
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "website"))  # stage.numbered_notebooks
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Chromium stays quiet: no update checks, sync or first-run pages on a machine that reaches no network.
+QUIET = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+LOOPBACK = {"127.0.0.1", "localhost"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_served(url: str, process, seconds: float = 120) -> None:
+    """Poll ``url`` until it answers; fail early if ``process`` has exited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with code {process.returncode} before serving {url}")
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.25)
+    pytest.fail(f"nothing served {url} within {seconds} s")
+
+
+def image_outputs(notebook) -> int:
+    """How many figures a notebook's stored outputs hold."""
+    return sum("image/png" in output.get("data", {}) for cell in notebook.cells for output in cell.get("outputs", []))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package, or set CHROMIUM=/path")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=["--no-sandbox", *QUIET])
+        yield browser
+        browser.close()
+
+
+class OfflinePage:
+    """A page whose requests beyond loopback are refused and listed, with same-site responses that failed."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.outside, self.failed = [], []
+        self.context.route("**/*", self._keep_local)
+        self.page = self.context.new_page()
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
+
+    def _keep_local(self, route):
+        if urlsplit(route.request.url).hostname in LOOPBACK:
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / name
+        self.page.screenshot(path=path, animations="disabled")  # no half-finished transitions
+        return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed
+    return report
+
+
+@pytest.fixture
+def offline(browser, request):
+    page = OfflinePage(browser)
+    yield page
+    if getattr(request.node, "failed_call", False):
+        page.screenshot(f"FAILED-{request.node.name}.png")
+    page.context.close()
