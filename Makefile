@@ -51,7 +51,7 @@ answers: $(STAMP)
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 answers/*.ipynb
 
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(SECTIONS)
 
 site: $(VENV)/.installed-site
 	$(PY) website/stage.py

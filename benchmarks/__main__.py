@@ -11,11 +11,13 @@ SECTIONS = {"loops": loops, "linear-algebra": linear_algebra, "notebooks": noteb
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("sections", nargs="*", choices=list(SECTIONS), default=list(SECTIONS),
-                        help="which benchmarks to run (default: all)")
+    parser.add_argument("sections", nargs="*", help=f"any of {', '.join(SECTIONS)} (default: all)")
     args = parser.parse_args(argv)
+    unknown = [name for name in args.sections if name not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section {unknown[0]!r}: choose from {', '.join(SECTIONS)}")
     rows = []
-    for name in args.sections:
+    for name in args.sections or SECTIONS:
         print(f"== {name}", flush=True)
         rows.extend(SECTIONS[name].rows())
     print()

@@ -55,7 +55,7 @@ def report(rows):
         target = "—" if row.target is None else f"{'≥' if row.kind == 'faster' else '≤'} {row.target:g}x"
         print(
             f"{row.what:46} {row.against:34} {_t(row.measured):>9} {_t(row.baseline):>9}"
-            f"   {ratio:16} {target:12} {'yes' if row.met else 'NO'}"
+            f"   {ratio:16} {target:12} {'—' if row.target is None else 'yes' if row.met else 'NO'}"
         )
     return all(row.met for row in rows)
 
