@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+LAB_DIR ?= notebooks
 # JAX keeps what it compiles on disk, so a notebook run a second time (or by nbval after the tests)
 # skips compilation. Delete .jax_cache at any time; it is rebuilt on the next run.
 export JAX_COMPILATION_CACHE_DIR ?= $(CURDIR)/.jax_cache
@@ -38,7 +39,7 @@ $(VENV)/.installed-%: $(STAMP)
 	touch $@
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.port=$(PORT) $(AS_ROOT) $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.port=$(PORT) $(AS_ROOT) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest tests answers --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(PYTEST_ARGS)

@@ -79,17 +79,37 @@ def stale_notebooks(answers: Path, notebooks: Path) -> list[Path]:
     return stale + orphans
 
 
-def release(answers: Path, notebooks: Path) -> list[Path]:
-    """Write every learner notebook that is stale; remove orphans; return what changed."""
+def release(answers: Path, notebooks: Path, force: bool = False) -> list[Path]:
+    """Write every learner notebook that is stale; remove orphans; return what changed.
+
+    A learner notebook holding outputs has been run and saved by someone: it is left alone, with a
+    warning, unless ``force`` is given, so that nobody's work is overwritten.
+    """
     notebooks.mkdir(exist_ok=True)
-    changed = stale_notebooks(answers, notebooks)
-    for path in changed:
+    changed = []
+    for path in stale_notebooks(answers, notebooks):
+        if not force and has_outputs(path):
+            print(f"kept {path.name}: it holds outputs, so someone has worked in it; "
+                  "move it elsewhere, or pass --force to overwrite it", file=sys.stderr)
+            continue
         solved = answers / path.name
         if solved.exists():
             path.write_text(learner_text(solved), encoding="utf-8")
         else:
             path.unlink()
+        changed.append(path)
     return changed
+
+
+def has_outputs(path: Path) -> bool:
+    """Whether a notebook on disk holds any cell output."""
+    if not path.exists():
+        return False
+    try:
+        cells = nbformat.read(path, as_version=nbformat.NO_CONVERT).get("cells", [])
+    except Exception:  # not a notebook at all: nothing worth keeping
+        return False
+    return any(cell.get("outputs") for cell in cells)
 
 
 def main(argv=None) -> int:
@@ -97,9 +117,13 @@ def main(argv=None) -> int:
     parser.add_argument("--answers", type=Path, default=ROOT / "answers")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--check", action="store_true", help="only report stale notebooks; exit 1 if any")
+    parser.add_argument("--force", action="store_true", help="overwrite learner notebooks that hold outputs")
     args = parser.parse_args(argv)
     try:
-        changed = (stale_notebooks if args.check else release)(args.answers, args.notebooks)
+        if args.check:
+            changed = stale_notebooks(args.answers, args.notebooks)
+        else:
+            changed = release(args.answers, args.notebooks, args.force)
     except MarkerError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

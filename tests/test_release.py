@@ -96,3 +96,19 @@ def test_every_solved_notebook_has_outputs_and_every_learner_notebook_none():
         assert all(c.execution_count for c in code), f"{path.name}: execute it with `make answers`"
         learner = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
         assert not any(c.get("outputs") for c in learner.cells if c.cell_type == "code")
+
+
+def test_a_learner_notebook_with_outputs_is_kept_unless_forced(tmp_path, capsys):
+    answers, notebooks = tmp_path / "answers", tmp_path / "notebooks"
+    answers.mkdir()
+    nbformat.write(solved_notebook(), answers / "01-x.ipynb")
+    notebooks.mkdir()
+    worked_in = solved_notebook()  # someone ran it: it holds outputs
+    nbformat.write(worked_in, notebooks / "01-x.ipynb")
+    before = (notebooks / "01-x.ipynb").read_text()
+    args = ["--answers", str(answers), "--notebooks", str(notebooks)]
+    assert main(args) == 0
+    assert (notebooks / "01-x.ipynb").read_text() == before
+    assert "kept 01-x.ipynb: it holds outputs" in capsys.readouterr().err
+    assert main(args + ["--force"]) == 0
+    assert stale_notebooks(answers, notebooks) == []
