@@ -92,7 +92,9 @@ def registered_exercises() -> dict[str, Exercise]:
 
 
 def get_exercise(name: str) -> Exercise:
-    """The registered exercise called ``name``."""
+    """The registered exercise called ``name`` (topic modules are imported only when it is not yet known)."""
+    if name in _REGISTRY:
+        return _REGISTRY[name]
     registered_exercises()
     try:
         return _REGISTRY[name]
