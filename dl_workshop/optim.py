@@ -100,15 +100,15 @@ def plain_descent(loss, params, *data, step_size, n_steps):
 
     It stops like :func:`descend` when the loss stops being finite.
     """
-    loss_and_grad = jax.value_and_grad(loss)
+    step = _gradient_step(loss, data, step_size)
     losses, last_finite = [], params
-    for step in range(n_steps):
-        value, grads = loss_and_grad(params, *data)
+    for index in range(n_steps):
+        moved, value = step(params)
         if not jnp.isfinite(value):
-            _warn_divergence(step, value, step_size)
+            _warn_divergence(index, value, step_size)
             return last_finite, jnp.asarray(losses, dtype=jnp.float32)
         losses.append(value)
-        last_finite, params = params, jax.tree.map(lambda p, g: p - step_size * g, params, grads)
+        last_finite, params = params, moved
     return params, jnp.asarray(losses, dtype=jnp.float32)
 
 
