@@ -4,6 +4,7 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .checks import Slip, exercise
 from .mle import descend_two
@@ -13,7 +14,7 @@ from .optim import scan_descent
 CRITICAL_POINTS = {"saddle": (0.0, 0.0), "minimum (1, 1)": (1.0, 1.0), "minimum (-1, -1)": (-1.0, -1.0)}
 
 #: The two minima, where the gold is; their order gives the labels of :func:`nearest_minimum`.
-MINIMA = jnp.array([[-1.0, -1.0], [1.0, 1.0]])
+MINIMA = np.array([[-1.0, -1.0], [1.0, 1.0]], dtype=np.float32)
 
 
 def goldfield(x, y):
@@ -101,14 +102,21 @@ def grad_ex_3(y=1.0):
 
 
 @partial(jax.jit, static_argnums=0)
+def _hessian(f, point):
+    return jax.hessian(f)(point)
+
+
 def hessian_eigenvalues(f, point):
-    """The eigenvalues, in ascending order, of the Hessian of ``f`` (a function of one array) at ``point``."""
-    return jnp.linalg.eigvalsh(jax.hessian(f)(point))
+    """The eigenvalues, in ascending order, of the Hessian of ``f`` (a function of one array) at ``point``.
+
+    JAX computes the Hessian; NumPy the eigenvalues of that small matrix, which is no work worth compiling.
+    """
+    return np.linalg.eigvalsh(np.asarray(_hessian(f, jnp.asarray(point, dtype=jnp.float32))))
 
 
 def classify(f, point):
     """``(kind, eigenvalues)`` of a critical point of ``f``, a function of one array, from its Hessian there."""
-    eigenvalues = hessian_eigenvalues(f, jnp.asarray(point, dtype=jnp.float32))
+    eigenvalues = hessian_eigenvalues(f, point)
     if (eigenvalues > 0).all():
         kind = "minimum"
     elif (eigenvalues < 0).all():
@@ -124,6 +132,7 @@ def end_point(start, step_size=0.01, n_steps=1000):
     return end
 
 
+@jax.jit
 def nearest_minimum(points, tolerance=0.05):
     """For each row (x, y) of ``points``: 0 near (−1, −1), 1 near (1, 1), −1 near neither."""
     distances = jnp.linalg.norm(points[:, None, :] - MINIMA[None, :, :], axis=-1)
@@ -131,6 +140,6 @@ def nearest_minimum(points, tolerance=0.05):
 
 
 def grid_starts(lim, n):
-    """An ``n`` × ``n`` grid of starting points on [−lim, lim]²: the grid's X, Y and its points as rows."""
-    X, Y = jnp.meshgrid(jnp.linspace(-lim, lim, n), jnp.linspace(-lim, lim, n))
-    return X, Y, jnp.stack([X.ravel(), Y.ravel()], axis=1)
+    """An ``n`` × ``n`` grid of starting points on [−lim, lim]², as NumPy arrays: X, Y and the points as rows."""
+    X, Y = np.meshgrid(np.linspace(-lim, lim, n, dtype=np.float32), np.linspace(-lim, lim, n, dtype=np.float32))
+    return X, Y, np.stack([X.ravel(), Y.ravel()], axis=1)

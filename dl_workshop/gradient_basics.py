@@ -31,7 +31,7 @@ def dpolynomial_by_hand(x):
 
 
 @exercise(
-    cases=lambda: [(polynomial, 3.0, 0.01), (jnp.sin, 0.5, 0.01), (jnp.exp, 1.0, 0.1)],
+    cases=lambda: [(polynomial, 3.0, 0.01), (jnp.exp, 1.0, 0.1)],
     hint="step h both ways from x and divide the rise by the run: (f(x + h) − f(x − h)) / (2h).",
     slips=[
         Slip(
@@ -84,8 +84,9 @@ def dbowl(theta):
 
 
 def _descent_cases():
+    """Two runs of one length, so that the check compiles each array operation for one shape only."""
     start = jnp.array([2.0, 1.0])
-    return [(dbowl, start, 0.1, 5), (dbowl, start, 0.3, 3), (dpolynomial_by_hand, 3.0, 0.01, 4)]
+    return [(dbowl, start, 0.1, 5), (dbowl, start, 0.3, 5)]
 
 
 @exercise(

@@ -1,8 +1,8 @@
 """Reference answers for notebooks 04 (linear models) and 05 (linear regression in practice).
 
 Notebook 04 builds the three ingredients of fitting a model, each a function: the model, the loss and the
-optimiser. Notebook 05 solves the same problem in closed form, compares it with scikit-learn and with
-gradient descent, and looks at when to stop, why scaling the data matters, and per-example costs.
+optimiser. Notebook 05 solves the same problem in closed form, checks it against NumPy's float64 fit and
+against gradient descent, and looks at when to stop, why scaling the data matters, and per-example costs.
 """
 
 from functools import lru_cache, partial
@@ -60,11 +60,8 @@ def initialize_linear_params(key=jax.random.key(0)):
 
 
 def _loss_cases():
-    small_x = jnp.array([-1.0, 0.0, 2.0])
-    return [
-        ({"w": 2.0, "b": -1.0}, linear_model, small_x, jnp.array([-2.5, -1.0, 4.0])),
-        ({"w": 0.3, "b": 0.5}, linear_model, LINE_X, make_y(LINE_X, W_TRUE, B_TRUE)),
-    ]
+    y = make_y(LINE_X, W_TRUE, B_TRUE)  # one shape for both cases: each distinct shape compiles anew
+    return [({"w": 0.3, "b": 0.5}, linear_model, LINE_X, y), ({"w": 2.0, "b": -1.0}, linear_model, LINE_X, y)]
 
 
 def _residuals(theta, model, x, y):
@@ -120,7 +117,7 @@ def _loop_cases():
     y = make_y(LINE_X, W_TRUE, B_TRUE)
     return [
         ({"w": 0.3, "b": 0.5}, linear_model, mseloss, LINE_X, y, 5, 0.01),
-        ({"w": -1.0, "b": 2.0}, linear_model, mseloss, LINE_X, y, 20, 0.02),
+        ({"w": -1.0, "b": 2.0}, linear_model, mseloss, LINE_X, y, 5, 0.02),
     ]
 
 
@@ -182,7 +179,7 @@ def _with_model(loss, model):
 
 
 @exercise(
-    cases=lambda: [(jnp.array([1.0, 2.0, 3.0]),), (jnp.linspace(-1.0, 1.0, 5),)],
+    cases=lambda: [(jnp.array([1.0, 2.0, 3.0]),), (jnp.array([-1.0, 0.5, 2.0]),)],
     hint="start from jnp.ones((len(x), 2)) and set column 1 to x with .at[:, 1].set(x).",
     slips=[
         Slip(
@@ -200,8 +197,9 @@ def design_matrix(x):
     return jnp.ones((len(x), 2)).at[:, 1].set(x)
 
 
+@jax.jit
 def least_squares_loss(theta, X, y):
-    """The mean squared error of the predictions ``X @ theta`` against ``y``."""
+    """The mean squared error of the predictions ``X @ theta`` against ``y`` (compiled: one call, one program)."""
     return jnp.mean((X @ theta - y) ** 2)
 
 
@@ -220,8 +218,9 @@ def least_squares(X, y):
     return jnp.linalg.solve(X.T @ X, X.T @ y)
 
 
+@jax.jit
 def standardise(values):
-    """``(values − mean) / sd`` with the mean and the standard deviation (ddof = 0) it used."""
+    """``(values − mean) / sd`` with the mean and the standard deviation (ddof = 0) it used; compiled."""
     mean, sd = jnp.mean(values), jnp.std(values)
     return (values - mean) / sd, mean, sd
 
@@ -257,12 +256,7 @@ def to_original_units(slope_std, intercept_std, x_mean, x_sd, y_mean, y_sd):
 
 def _gradient_cases():
     x, y = three_points()
-    celsius, fahrenheit = celsius_readings()
-    return [
-        (jnp.array([2.0, 2.0]), design_matrix(x), y),
-        (jnp.array([-0.5, 1.0]), design_matrix(x), y),
-        (jnp.array([30.0, 1.5]), design_matrix(celsius), fahrenheit),
-    ]
+    return [(jnp.array([2.0, 2.0]), design_matrix(x), y), (jnp.array([-0.5, 1.0]), design_matrix(x), y)]
 
 
 @exercise(
@@ -288,8 +282,9 @@ def mse_gradient_by_hand(theta, X, y):
     return 2.0 * X.T @ (X @ theta - y) / len(y)
 
 
+@jax.jit
 def point_loss(theta, x_row, y_i):
-    """The squared error of one example: (x_row · θ − y_i)²."""
+    """The squared error of one example: (x_row · θ − y_i)²; compiled."""
     return (x_row @ theta - y_i) ** 2
 
 
@@ -358,9 +353,10 @@ def _descend_until(loss, stop, max_steps, theta, data, step_size):
 def minibatch_descent(loss, theta, X, y, *, key, batch_size, step_size, n_steps):
     """Gradient descent where each step follows the gradient of ``batch_size`` examples drawn at random.
 
-    Every step draws a fresh minibatch (without replacement) from its own key split off ``key``; with
-    ``batch_size = len(y)`` every step sees all the data, which is full-batch gradient descent. Returns
-    ``(path, losses)``: the ``n_steps + 1`` parameters visited and the loss on all the data before each step.
+    Every step draws a fresh minibatch without replacement, the first ``batch_size`` examples of a random
+    ordering, from random numbers that all come from ``key``; with ``batch_size = len(y)`` every step sees all
+    the data, which is full-batch gradient descent. Returns ``(path, losses)``: the ``n_steps + 1``
+    parameters visited and the loss on all the data before each step.
     """
     return _minibatch_descent(loss, batch_size, n_steps, theta, X, y, key, step_size)
 
@@ -369,11 +365,12 @@ def minibatch_descent(loss, theta, X, y, *, key, batch_size, step_size, n_steps)
 def _minibatch_descent(loss, batch_size, n_steps, theta, X, y, key, step_size):
     grad = jax.grad(loss)
 
-    def step(theta, step_key):
-        batch = jax.random.choice(step_key, len(y), (batch_size,), replace=False)
+    def step(theta, scores):
+        batch = jnp.argsort(scores)[:batch_size]  # sorting random scores orders the examples at random
         new_theta = jax.tree.map(lambda p, g: p - step_size * g, theta, grad(theta, X[batch], y[batch]))
         return new_theta, (theta, loss(theta, X, y))
 
-    last, (path, losses) = jax.lax.scan(step, theta, jax.random.split(key, n_steps))
+    # all the random numbers in one draw, one row per step: cheaper to compile than a key split per step
+    last, (path, losses) = jax.lax.scan(step, theta, jax.random.uniform(key, (n_steps, len(y))))
     path = jax.tree.map(lambda visited, end: jnp.concatenate([visited, end[None]]), path, last)
     return path, losses

@@ -17,7 +17,7 @@ NORMAL_STEP_SIZE = 5e-4
 
 
 def check_sample(data):
-    """``data`` as a 1-D float array, or a ValueError saying what is wrong with it.
+    """``data`` as a 1-D float32 NumPy array, or a ValueError saying what is wrong with it.
 
     Run before any compiled code: inside ``jit`` the values are not known yet.
     """
@@ -32,7 +32,7 @@ def check_sample(data):
             f"data holds {bad.size} non-finite value(s) (NaN or ±inf), the first at index {bad[0]}: "
             "drop or fix them before fitting"
         )
-    return jnp.asarray(sample)
+    return sample
 
 
 #: Five observations, small enough to follow a check by hand.
@@ -40,7 +40,7 @@ SMALL_SAMPLE = (-4.1, -2.5, -3.3, 0.2, -6.0)
 
 
 def _negloglike_cases():
-    data = jnp.array(SMALL_SAMPLE)
+    data = np.array(SMALL_SAMPLE, dtype=np.float32)
     return [(-3.0, 0.7, data), (0.0, 0.0, data), (1.5, -0.5, data[::-1] + 1.0)]
 
 
@@ -72,13 +72,14 @@ def _negloglike_without_constant(mu, log_sigma, data):
     ],
     traced=True,
 )
+@jax.jit
 def negloglike(mu, log_sigma, data):
     """−Σ log N(x | μ, σ) over the data, with σ = exp(log σ)."""
     return -jnp.sum(norm.logpdf(data, loc=mu, scale=jnp.exp(log_sigma)))
 
 
 def _descent_loop_cases():
-    data = jnp.array(SMALL_SAMPLE)
+    data = np.array(SMALL_SAMPLE, dtype=np.float32)
     gradient = jax.jit(jax.grad(negloglike, argnums=(0, 1)))
 
     def dnegloglike(mu, log_sigma):
@@ -139,18 +140,19 @@ def _negloglike_at(params, data):
 def fit_normal(data, mu, log_sigma, step_size=NORMAL_STEP_SIZE, n_steps=N_STEPS):
     """Fit a normal to ``data`` by compiled gradient descent on (μ, log σ) from the start given.
 
-    Returns ``(path, losses)``: the ``n_steps + 1`` points (μ, log σ) visited, an array of shape
-    (n_steps + 1, 2) ending at the estimate, and the negative log-likelihood before each step.
+    Returns NumPy arrays ``(path, losses)``: the ``n_steps + 1`` points (μ, log σ) visited, of shape
+    (n_steps + 1, 2) and ending at the estimate, and the negative log-likelihood before each step.
     """
     data = check_sample(data)
-    return descent_path(_negloglike_at, jnp.array([mu, log_sigma], dtype=jnp.float32), data,
-                        step_size=step_size, n_steps=n_steps)
+    start = np.array([mu, log_sigma], dtype=np.float32)
+    path, losses = descent_path(_negloglike_at, start, data, step_size=step_size, n_steps=n_steps)
+    return np.asarray(path), np.asarray(losses)
 
 
 def normal_mle(data):
     """The closed-form maximum-likelihood estimates: the sample mean and the standard deviation (ddof=0)."""
     data = check_sample(data)
-    return jnp.mean(data), jnp.std(data)
+    return data.mean(), data.std()
 
 
 def exponential_negloglike(log_rate, data):

@@ -17,7 +17,7 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 #: Steps compiled into one `lax.scan`; the progress bar and the divergence check run between chunks.
 CHUNK = 10_000
@@ -43,7 +43,7 @@ def descend(loss, params, *data, step_size, n_steps, progress=None):
         raise ValueError(f"n_steps must be a whole number ≥ 0, got {n_steps}")
     show = n_steps >= PROGRESS_STEPS if progress is None else progress
     losses = []
-    with tqdm(total=n_steps, disable=not show, unit="step", desc="gradient descent") as bar:
+    with _progress_bar(n_steps, show) as bar:
         for done in range(0, n_steps, CHUNK):
             steps = min(CHUNK, n_steps - done)
             try:
@@ -134,6 +134,15 @@ def _steps_taken(loss, params, data, step_size, n_steps):
     return _scan(loss, params, data, step_size, n_steps)[0] if n_steps > 0 else params
 
 
+def _progress_bar(n_steps, show):
+    """A `tqdm.auto` bar (a widget in notebooks) when shown; a silent one, with no widget to import, otherwise."""
+    if not show:
+        return tqdm(total=n_steps, disable=True)
+    from tqdm.auto import tqdm as auto_tqdm  # loads the notebook widget library: only for bars we show
+
+    return auto_tqdm(total=n_steps, unit="step", desc="gradient descent")
+
+
 def _warn_divergence(step, value, step_size):
     warnings.warn(
         f"the loss became {float(value)} at step {step}, so descent stopped there; "
@@ -144,4 +153,5 @@ def _warn_divergence(step, value, step_size):
 
 
 def _concatenate(pieces):
-    return jnp.asarray(np.concatenate(pieces) if pieces else np.zeros(0, np.float32))
+    """The chunks' losses as one JAX array (`device_put`: unlike `jnp.asarray`, nothing to compile)."""
+    return jax.device_put(np.concatenate(pieces) if pieces else np.zeros(0, np.float32))

@@ -1,24 +1,31 @@
 """Figures shared by the notebooks: surfaces, contours with descent paths, loss curves."""
 
+from functools import lru_cache
+
 import jax
-import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, NullLocator
+
+
+@lru_cache(maxsize=32)
+def _on_grid(f):
+    """``f(x, y)`` mapped over two equal-shaped arrays, compiled once per function."""
+    return jax.jit(jax.vmap(jax.vmap(f)))
 
 
 def grid_values(f, xlim, ylim, n=101):
     """``f(x, y)`` on an ``n`` × ``n`` grid: returns the grid's X, Y and the values Z."""
-    X, Y = jnp.meshgrid(jnp.linspace(*xlim, n), jnp.linspace(*ylim, n))
-    Z = jax.vmap(jax.vmap(f))(X, Y)
-    return np.asarray(X), np.asarray(Y), np.asarray(Z)
+    X, Y = np.meshgrid(np.linspace(*xlim, n, dtype=np.float32), np.linspace(*ylim, n, dtype=np.float32))
+    return X, Y, np.asarray(_on_grid(f)(X, Y))
 
 
 def draw_surface(ax, f, xlim, ylim, labels=(r"$\theta_0$", r"$\theta_1$", "f")):
     """A 3-D surface of ``f(x, y)`` on a 3-D axis."""
     X, Y, Z = grid_values(f, xlim, ylim)
-    ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=True, alpha=0.9)
+    ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=True)
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     ax.set_zlabel(labels[2])
@@ -28,7 +35,7 @@ def draw_surface(ax, f, xlim, ylim, labels=(r"$\theta_0$", r"$\theta_1$", "f")):
 def draw_contours(ax, f, xlim, ylim, paths=None, levels=20, labels=(r"$\theta_0$", r"$\theta_1$")):
     """Contours of ``f(x, y)``, with optional descent paths ``{label: array of (x, y) points}``."""
     X, Y, Z = grid_values(f, xlim, ylim)
-    filled = ax.contourf(X, Y, Z, levels=levels, cmap="viridis", alpha=0.8)
+    filled = ax.contourf(X, Y, Z, levels=levels, cmap="viridis")
     ax.contour(X, Y, Z, levels=levels, colors="white", linewidths=0.4)
     for label, path in (paths or {}).items():
         path = np.asarray(path)
@@ -56,11 +63,23 @@ def surface_and_contours(f, xlim, ylim, paths=None, title=None):
     return fig
 
 
+def log_scale(ax, which="y"):
+    """Put ``ax``'s ``which`` axis ("x" or "y") on a log scale with plain labels (0.001, 1e-06) and no minor ticks.
+
+    Matplotlib's default, typeset labels and eight minor ticks a decade, takes longer to draw than the plot.
+    """
+    getattr(ax, f"set_{which}scale")("log")
+    axis = getattr(ax, f"{which}axis")
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_locator(NullLocator())
+    return axis
+
+
 def draw_loss_curve(ax, losses, label=None, log=True):
     """Loss against step number, on a log scale by default."""
     ax.plot(np.arange(len(losses)), np.asarray(losses), label=label)
     if log:
-        ax.set_yscale("log")
+        log_scale(ax)
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     if label:
@@ -75,7 +94,6 @@ def loss_curve(losses, title="Loss per step", log=True):
     for label, values in curves.items():
         draw_loss_curve(ax, values, label=label, log=log)
     ax.set_title(title)
-    fig.tight_layout()
     return fig
 
 
@@ -87,8 +105,8 @@ def loss_curve(losses, title="Loss per step", log=True):
 def draw_histogram_with_densities(ax, data, densities=None, bins=40):
     """A density-scaled histogram of ``data`` under up to four curves ``{label: pdf}``."""
     data = np.asarray(data)
-    ax.hist(data, bins=bins, density=True, color="lightgray", edgecolor="white", label=f"{data.size} draws")
-    xs = jnp.linspace(data.min(), data.max(), 300)
+    ax.hist(data, bins=bins, density=True, histtype="stepfilled", color="lightgray", label=f"{data.size} draws")
+    xs = np.linspace(data.min(), data.max(), 300)
     for (label, pdf), style in zip((densities or {}).items(), ("-", "--", ":", "-.")):
         ax.plot(xs, pdf(xs), style, linewidth=2, label=label)
     ax.set_xlabel("x")
@@ -98,9 +116,13 @@ def draw_histogram_with_densities(ax, data, densities=None, bins=40):
 
 
 def draw_basins(ax, X, Y, labels, names, colors=("tab:blue", "tab:orange"), unsettled="lightgray"):
-    """Colour each grid point by its label: ``names[i]`` in ``colors[i]``; label −1 (no minimum) in gray."""
+    """Colour each point of the regular grid (X, Y) by its label: ``names[i]`` in ``colors[i]``, −1 in gray."""
     palette = ListedColormap([unsettled, *colors])
-    ax.pcolormesh(X, Y, np.asarray(labels) + 1, cmap=palette, vmin=0, vmax=len(colors), shading="nearest")
+    xs, ys = np.asarray(X)[0], np.asarray(Y)[:, 0]
+    half_x, half_y = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2  # each label fills the cell around its point
+    extent = (xs[0] - half_x, xs[-1] + half_x, ys[0] - half_y, ys[-1] + half_y)
+    ax.imshow(np.asarray(labels) + 1, cmap=palette, vmin=0, vmax=len(colors), origin="lower", extent=extent,
+              interpolation="nearest")
     handles = [Patch(color=color, label=name) for name, color in zip(names, colors)]
     if (np.asarray(labels) < 0).any():
         handles.append(Patch(color=unsettled, label="no minimum reached"))
@@ -118,8 +140,9 @@ def draw_basins(ax, X, Y, labels, names, colors=("tab:blue", "tab:orange"), unse
 
 def draw_fitted_lines(ax, x, y, lines, xlabel="x", ylabel="y"):
     """The data ``(x, y)`` as points and each line of ``{label: (slope, intercept)}`` across them."""
-    ax.scatter(np.asarray(x), np.asarray(y), s=10, color="0.6", label="data")
-    ends = np.array([np.min(x), np.max(x)], dtype=float)
+    x = np.asarray(x)  # NumPy from here: a JAX array's min and max would each compile a program
+    ax.scatter(x, np.asarray(y), s=10, color="0.6", label="data")
+    ends = np.array([x.min(), x.max()], dtype=float)
     for (label, (slope, intercept)), style in zip(lines.items(), ["-", "--", ":", "-."] * len(lines)):
         ax.plot(ends, float(slope) * ends + float(intercept), style, lw=2, label=label)
     ax.set_xlabel(xlabel)
@@ -128,13 +151,22 @@ def draw_fitted_lines(ax, x, y, lines, xlabel="x", ylabel="y"):
     return ax
 
 
+#: Subscript digits, so that labels such as w₁₂ need no mathtext (whose first use costs a tenth of a second).
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _subscript(symbol, *indices):
+    """``symbol`` with the digits of ``indices`` as Unicode subscripts: ``_subscript("w", 1, 2)`` is 'w₁₂'."""
+    return symbol + "".join(str(index) for index in indices).translate(_SUBSCRIPTS)
+
+
 def _draw_block(ax, left, n_rows, n_cols, colour, name, shape):
     """A matrix drawn as a grid of cells, centred on y = 0, named above and with its shape below."""
     top = n_rows / 2
     for row in range(n_rows):
         for col in range(n_cols):
             ax.add_patch(plt.Rectangle((left + col, top - row - 1), 1, 1, facecolor=colour, edgecolor="white"))
-    ax.text(left + n_cols / 2, top + 0.4, name, ha="center", va="bottom", fontsize=14)
+    ax.text(left + n_cols / 2, top + 0.4, name, ha="center", va="bottom", fontsize=14, style="italic")
     ax.text(left + n_cols / 2, -top - 0.4, shape, ha="center", va="top", fontsize=11, color="0.3")
     return left + n_cols
 
@@ -146,10 +178,10 @@ def draw_matrix_form(ax, n_inputs, n_outputs, n_rows=6):
     """
     d, k = n_inputs, n_outputs
     blocks = [
-        (n_rows, d, "tab:blue", "$X$", f"(n, {d})", "@"),
-        (d, k, "tab:orange", "$W$", f"({d}, {k})", "+"),
-        (1, k, "tab:purple", "$b$", f"({k},)", "="),
-        (n_rows, k, "tab:green", r"$\hat{y}$", f"(n, {k})", None),
+        (n_rows, d, "tab:blue", "X", f"(n, {d})", "@"),
+        (d, k, "tab:orange", "W", f"({d}, {k})", "+"),
+        (1, k, "tab:purple", "b", f"({k},)", "="),
+        (n_rows, k, "tab:green", "ŷ", f"(n, {k})", None),
     ]
     left = 0.0
     for n_block_rows, n_cols, colour, name, shape, operator in blocks:
@@ -168,7 +200,7 @@ def _weighted_edge(ax, start, end, label, colour):
     """An arrow between two nodes of radius 0.3, labelled a third of the way along."""
     (x0, y0), (x1, y1) = start, end
     ax.annotate("", (x1 - 0.3, y1), (x0 + 0.3, y0), arrowprops=dict(arrowstyle="->", color=colour))
-    ax.text(x0 + 0.33 * (x1 - x0), y0 + 0.33 * (y1 - y0), label, ha="center", va="center", fontsize=9,
+    ax.text(x0 + 0.33 * (x1 - x0), y0 + 0.33 * (y1 - y0), label, ha="center", va="center", fontsize=9, style="italic",
             bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none"))
 
 
@@ -183,21 +215,21 @@ def draw_neural_diagram(ax, n_inputs, n_outputs):
     sums = [(3.0, h) for h in heights(n_outputs)]
     for j, (sx, sy) in enumerate(sums, start=1):
         for i, (ix, iy) in enumerate(inputs, start=1):
-            _weighted_edge(ax, (ix, iy), (sx, sy), f"$w_{{{i}{j}}}$", "tab:blue")
-        _weighted_edge(ax, bias, (sx, sy), f"$b_{j}$", "tab:purple")
+            _weighted_edge(ax, (ix, iy), (sx, sy), _subscript("w", i, j), "tab:blue")
+        _weighted_edge(ax, bias, (sx, sy), _subscript("b", j), "tab:purple")
         ax.annotate("", (sx + 0.95, sy), (sx + 0.3, sy), arrowprops=dict(arrowstyle="->"))
         ax.add_patch(plt.Circle((sx + 1.25, sy), 0.3, facecolor="tab:orange", edgecolor="black"))
         ax.text(sx + 1.25, sy, "id", ha="center", va="center", fontsize=9)
         ax.annotate("", (sx + 2.1, sy), (sx + 1.55, sy), arrowprops=dict(arrowstyle="->"))
-        ax.text(sx + 2.2, sy, rf"$\hat{{y}}_{j}$", va="center", fontsize=13)
+        ax.text(sx + 2.2, sy, _subscript("ŷ", j), va="center", fontsize=13, style="italic")
     for i, (ix, iy) in enumerate(inputs, start=1):
         ax.add_patch(plt.Circle((ix, iy), 0.3, facecolor="tab:blue", edgecolor="black"))
-        ax.text(ix - 0.45, iy, f"$x_{i}$", ha="right", va="center", fontsize=13)
+        ax.text(ix - 0.45, iy, _subscript("x", i), ha="right", va="center", fontsize=13, style="italic")
     ax.add_patch(plt.Circle(bias, 0.3, facecolor="tab:purple", edgecolor="black"))
     ax.text(bias[0], bias[1], "1", ha="center", va="center", color="white", fontsize=11)
     for sx, sy in sums:
         ax.add_patch(plt.Circle((sx, sy), 0.3, facecolor="white", edgecolor="black"))
-        ax.text(sx, sy, r"$\Sigma$", ha="center", va="center", fontsize=12)
+        ax.text(sx, sy, "Σ", ha="center", va="center", fontsize=12)
     top = max(max(h for _, h in inputs), max(h for _, h in sums)) + 0.8
     ax.set_xlim(-1.3, 6.0)
     ax.set_ylim(bias[1] - 0.8, top)

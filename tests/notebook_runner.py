@@ -2,6 +2,7 @@
 
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -14,11 +15,12 @@ STUB = "raise NotImplementedError()"
 
 def execute(notebook: nbformat.NotebookNode, timeout: int = 600) -> nbformat.NotebookNode:
     """Execute ``notebook`` top to bottom in a kernel of this interpreter; errors raise."""
-    manager = KernelManager(kernel_name="python3")
-    manager.kernel_spec  # resolve before overriding the command
-    manager.kernel_spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    client = NotebookClient(notebook, km=manager, timeout=timeout, resources={"metadata": {"path": str(ROOT)}})
-    client.execute()
+    with tempfile.TemporaryDirectory() as sockets:  # local sockets rather than TCP ports
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        manager.kernel_spec  # resolve before overriding the command
+        manager.kernel_spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        client = NotebookClient(notebook, km=manager, timeout=timeout, resources={"metadata": {"path": str(ROOT)}})
+        client.execute()
     return notebook
 
 

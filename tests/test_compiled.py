@@ -8,7 +8,11 @@ import pytest
 
 from dl_workshop.compiled import fit_step_sizes, line_data, line_loss, make_step, optax_fit, scan_fit
 from dl_workshop.optim import plain_descent
-from exercise_assertions import assert_runs_as_shipped, assert_wrong_answers_hinted
+from exercise_assertions import (
+    assert_reference_right_and_slips_hinted,
+    assert_runs_as_shipped,
+    assert_wrong_answers_hinted,
+)
 
 X, Y = line_data()
 START = {"w": 0.3, "b": 0.5}
@@ -62,6 +66,11 @@ def test_optax_sgd_is_the_hand_written_descent_and_adam_converges():
     theta_adam, _ = optax_fit(optax.adam(0.1), line_loss, START, X, Y, 1000)
     best, _ = scan_fit(line_loss, START, X, Y, 0.05, 3000)
     assert float(line_loss(theta_adam, X, Y)) == pytest.approx(float(line_loss(best, X, Y)), rel=1e-4)
+
+
+@pytest.mark.parametrize("name", ["make_step", "scan_fit", "fit_step_sizes", "optax_fit"])
+def test_reference_answers_pass_and_slips_get_their_hints(name):
+    assert_reference_right_and_slips_hinted(name)
 
 
 NAME = "06-from-loops-to-compiled.ipynb"

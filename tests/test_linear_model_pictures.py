@@ -34,8 +34,9 @@ def test_neural_diagram_has_a_node_per_input_and_output_and_an_arrow_per_weight(
     nodes = [patch for patch in ax.patches if isinstance(patch, Circle)]
     assert len(nodes) == n_inputs + 1 + 2 * n_outputs  # inputs, the bias, a sum and an activation per output
     labels = {text.get_text() for text in ax.texts}
-    weights = {f"$w_{{{i}{j}}}$" for i in range(1, n_inputs + 1) for j in range(1, n_outputs + 1)}
-    assert weights | {f"$b_{j}$" for j in range(1, n_outputs + 1)} <= labels
+    subscript = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    weights = {f"w{i}{j}".translate(subscript) for i in range(1, n_inputs + 1) for j in range(1, n_outputs + 1)}
+    assert weights | {f"b{j}".translate(subscript) for j in range(1, n_outputs + 1)} <= labels
 
 
 def test_fitted_lines_run_through_slope_and_intercept(ax):

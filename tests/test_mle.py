@@ -19,7 +19,8 @@ START = (-6.0, float(jnp.log(2.0)))
 
 def test_the_data_are_the_seed_draws_from_key_44():
     seed_draws = jax.random.normal(jax.random.PRNGKey(44), shape=(1000,)) * 2.0 - 3.0
-    np.testing.assert_array_equal(DATA, seed_draws)
+    # Compiled, the scale and shift are one fused multiply-add: equal to the seed's draws up to float32 rounding.
+    np.testing.assert_allclose(DATA, seed_draws, rtol=0, atol=1e-6)
     assert abs(float(DATA.mean()) + 3.0) < 0.1 and abs(float(DATA.std()) - 2.0) < 0.1
 
 

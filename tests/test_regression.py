@@ -54,6 +54,12 @@ def test_closed_form_agrees_with_lstsq_scikit_learn_and_gradient_descent(reading
         np.testing.assert_allclose(theta, sklearn_fit, atol=1e-4)
 
 
+def test_numpy_polyfit_in_the_notebook_finds_the_scikit_learn_line(readings, sklearn_fit):
+    celsius, fahrenheit, _ = readings
+    slope, intercept = np.polyfit(np.asarray(celsius, np.float64), np.asarray(fahrenheit, np.float64), 1)
+    np.testing.assert_allclose([intercept, slope], sklearn_fit, rtol=1e-10)
+
+
 def test_the_fit_is_close_to_the_exact_conversion(sklearn_fit):
     intercept, slope = sklearn_fit
     # 400 readings with 3 °F of noise: standard errors about 0.03 (slope) and 0.2 °F (intercept)
