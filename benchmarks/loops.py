@@ -39,7 +39,7 @@ def assert_same_fit(a, b):
 
 
 def rows(repeat=3):
-    jax.config.update("jax_enable_compilation_cache", False)  # cold means compiled here, not read from disk
+    """Cold runs compile from scratch (the package turns JAX's disk cache off; caches cleared before each)."""
     theta, y = initialize_linear_params(), make_y(x, w_true, b_true)
     usual = seconds(usual_loop, theta, y, repeat=1)
     plain = seconds(plain_loop, theta, y, repeat=1)

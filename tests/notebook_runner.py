@@ -20,7 +20,10 @@ def execute(notebook: nbformat.NotebookNode, timeout: int = 600) -> nbformat.Not
         manager.kernel_spec  # resolve before overriding the command
         manager.kernel_spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
         client = NotebookClient(notebook, km=manager, timeout=timeout, resources={"metadata": {"path": str(ROOT)}})
-        client.execute()
+        try:
+            client.execute()
+        finally:  # the client leaves a kernel it did not create running
+            manager.shutdown_kernel(now=True)
     return notebook
 
 
