@@ -134,10 +134,11 @@ def evaluate(which: str | Exercise, answer: Any) -> Outcome:
 def _observe(function, args, probes, traced=False):
     """Call ``function(*args)``; when it returns a function, its values at ``probes`` instead.
 
-    ``traced`` runs ``function``, or the function it returns, under ``jax.jit``.
+    ``traced`` runs ``function``, or the function it returns, under ``jax.jit``; arguments that are functions
+    are passed as static.
     """
     if traced and probes is None:
-        function = jax.jit(function)
+        function = jax.jit(function, static_argnums=[i for i, arg in enumerate(args) if callable(arg)])
     result = function(*args)
     if callable(result) and probes is not None:
         result = jax.jit(result) if traced else result

@@ -44,6 +44,7 @@ def dpolynomial_by_hand(x):
         ),
     ],
     rtol=1e-3,
+    traced=True,  # the notebook then runs it under vmap and jit, over 49 step sizes at once
 )
 def central_difference(f, x, h):
     """The central finite difference (f(x + h) − f(x − h)) / 2h, an approximation of f'(x)."""

@@ -5,6 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from dl_workshop.checks import evaluate
 from dl_workshop.gradient_basics import (
     bowl, bowl_gradient, bowl_vector, central_difference, dbowl, dpolynomial_by_hand, gradient_descent,
     polynomial,
@@ -34,6 +35,18 @@ def test_central_difference_approaches_the_derivative(f, df, x):
 def test_central_difference_is_second_order():
     error = lambda h: abs(float(central_difference(jnp.sin, 0.7, h)) - float(jnp.cos(0.7)))  # noqa: E731
     assert 3.5 < error(0.2) / error(0.1) < 4.5
+
+
+def test_a_central_difference_that_cannot_be_traced_is_caught_by_its_check():
+    """The notebook runs the checked answer under vmap and jit; one using float() must not get that far."""
+
+    def with_float(f, x, h):
+        return float((f(x + h) - f(x - h)) / (2.0 * h))
+
+    assert evaluate("central_difference", central_difference).kind == "right"
+    outcome = evaluate("central_difference", with_float)
+    assert outcome.kind == "raised" and "ConcretizationTypeError" in outcome.message
+    assert ": `return float(" in outcome.message
 
 
 def test_bowl_gradient_is_twice_theta_in_both_arguments():
