@@ -10,6 +10,7 @@ from dl_workshop.gradient_basics import (
     bowl, bowl_gradient, bowl_vector, central_difference, dbowl, dpolynomial_by_hand, gradient_descent,
     polynomial,
 )
+from exercise_assertions import assert_reference_right_and_slips_hinted
 
 POINTS = jnp.linspace(-4.0, 4.0, 17)
 
@@ -75,3 +76,8 @@ def test_polynomial_descent_reaches_its_minimum():
     path = gradient_descent(jax.jit(jax.grad(polynomial)), 3.0, 0.01, 200)
     assert path.shape == (201,)
     assert abs(float(path[-1]) + 2 / 3) < 1e-4
+
+
+@pytest.mark.parametrize("name", ["dpolynomial_by_hand", "central_difference", "bowl_gradient", "gradient_descent"])
+def test_each_reference_passes_its_check_and_each_slip_gets_its_hint(name):
+    assert_reference_right_and_slips_hinted(name)
