@@ -2,16 +2,17 @@
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 # ---------------------------------------------------------------------------------------------------------
-# Notebooks 04 (linear models) and 05 (linear regression in practice)
+# Notebooks 04 (linear models), 05 (linear regression in practice) and 07 (stochastic gradient descent)
 # ---------------------------------------------------------------------------------------------------------
 
 #: The line behind notebook 04's readings: y = W_TRUE · x + B_TRUE.
 W_TRUE, B_TRUE = 2.0, 5.0
 
-#: Notebook 04's inputs: 100 evenly spaced points on [−5, 5].
-LINE_X = jnp.linspace(-5.0, 5.0, 100)
+#: Notebook 04's inputs: 100 evenly spaced points on [−5, 5], a JAX array made in NumPy (nothing to compile).
+LINE_X = jax.device_put(np.linspace(-5.0, 5.0, 100, dtype=np.float32))
 
 
 @jax.jit

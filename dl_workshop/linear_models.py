@@ -1,8 +1,10 @@
-"""Reference answers for notebooks 04 (linear models) and 05 (linear regression in practice).
+"""Reference answers for notebooks 04 (linear models), 05 (linear regression in practice) and 07 (stochastic
+gradient descent).
 
 Notebook 04 builds the three ingredients of fitting a model, each a function: the model, the loss and the
 optimiser. Notebook 05 solves the same problem in closed form, checks it against NumPy's float64 fit and
-against gradient descent, and looks at when to stop, why scaling the data matters, and per-example costs.
+against gradient descent, and looks at when to stop and why scaling the data matters. Notebook 07 splits the
+loss into one loss per example: their gradients, and descent on random minibatches of them.
 """
 
 from functools import lru_cache, partial
@@ -254,6 +256,56 @@ def to_original_units(slope_std, intercept_std, x_mean, x_sd, y_mean, y_sd):
     return slope, y_mean + y_sd * intercept_std - slope * x_mean
 
 
+class StepChange(NamedTuple):
+    """What one step of gradient descent changed; a stopping rule looks at these."""
+
+    parameters: jax.Array  # ‖θ_{t+1} − θ_t‖
+    loss: jax.Array  # |L(θ_{t−1}) − L(θ_t)|
+    gradient_norm: jax.Array  # ‖∇L(θ_t)‖
+
+
+def tree_norm(tree):
+    """The Euclidean norm of all the numbers of a pytree taken together."""
+    return jnp.sqrt(sum(jnp.sum(leaf**2) for leaf in jax.tree.leaves(tree)))
+
+
+def descend_until(loss, theta, *data, step_size, stop, max_steps=100_000):
+    """Gradient descent on ``loss(theta, *data)`` until ``stop(change)`` is true or ``max_steps`` are taken.
+
+    ``stop`` receives the `StepChange` of the step just taken and returns a boolean. The loop is compiled
+    once per loss, rule and ``max_steps``. Returns ``(theta, steps taken)``.
+    """
+    return _descend_until(loss, stop, max_steps, theta, data, step_size)
+
+
+@partial(jax.jit, static_argnums=(0, 1, 2))
+def _descend_until(loss, stop, max_steps, theta, data, step_size):
+    loss_and_grad = jax.value_and_grad(loss)
+    never_stopped = StepChange(*(jnp.array(jnp.inf),) * 3)
+
+    def keep_going(state):
+        steps, _, _, change = state
+        return (steps < max_steps) & ~stop(change)
+
+    def step(state):
+        steps, theta, previous_loss, _ = state
+        value, grads = loss_and_grad(theta, *data)
+        new_theta = jax.tree.map(lambda p, g: p - step_size * g, theta, grads)
+        change = StepChange(
+            parameters=tree_norm(jax.tree.map(jnp.subtract, new_theta, theta)),
+            loss=jnp.abs(previous_loss - value),
+            gradient_norm=tree_norm(grads),
+        )
+        return steps + 1, new_theta, value, change
+
+    steps, theta, _, _ = jax.lax.while_loop(keep_going, step, (0, theta, jnp.array(jnp.inf), never_stopped))
+    return theta, steps
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07: per-example gradients and stochastic gradient descent
+# ---------------------------------------------------------------------------------------------------------
+
 def _gradient_cases():
     x, y = three_points()
     return [(jnp.array([2.0, 2.0]), design_matrix(x), y), (jnp.array([-0.5, 1.0]), design_matrix(x), y)]
@@ -302,52 +354,6 @@ def point_loss(theta, x_row, y_i):
 def per_example_gradients(theta, X, y):
     """The gradient of `point_loss` for every example at once: one row per row of ``X``."""
     return jax.vmap(jax.grad(point_loss), in_axes=(None, 0, 0))(theta, X, y)
-
-
-class StepChange(NamedTuple):
-    """What one step of gradient descent changed; a stopping rule looks at these."""
-
-    parameters: jax.Array  # ‖θ_{t+1} − θ_t‖
-    loss: jax.Array  # |L(θ_{t−1}) − L(θ_t)|
-    gradient_norm: jax.Array  # ‖∇L(θ_t)‖
-
-
-def tree_norm(tree):
-    """The Euclidean norm of all the numbers of a pytree taken together."""
-    return jnp.sqrt(sum(jnp.sum(leaf**2) for leaf in jax.tree.leaves(tree)))
-
-
-def descend_until(loss, theta, *data, step_size, stop, max_steps=100_000):
-    """Gradient descent on ``loss(theta, *data)`` until ``stop(change)`` is true or ``max_steps`` are taken.
-
-    ``stop`` receives the `StepChange` of the step just taken and returns a boolean. The loop is compiled
-    once per loss, rule and ``max_steps``. Returns ``(theta, steps taken)``.
-    """
-    return _descend_until(loss, stop, max_steps, theta, data, step_size)
-
-
-@partial(jax.jit, static_argnums=(0, 1, 2))
-def _descend_until(loss, stop, max_steps, theta, data, step_size):
-    loss_and_grad = jax.value_and_grad(loss)
-    never_stopped = StepChange(*(jnp.array(jnp.inf),) * 3)
-
-    def keep_going(state):
-        steps, _, _, change = state
-        return (steps < max_steps) & ~stop(change)
-
-    def step(state):
-        steps, theta, previous_loss, _ = state
-        value, grads = loss_and_grad(theta, *data)
-        new_theta = jax.tree.map(lambda p, g: p - step_size * g, theta, grads)
-        change = StepChange(
-            parameters=tree_norm(jax.tree.map(jnp.subtract, new_theta, theta)),
-            loss=jnp.abs(previous_loss - value),
-            gradient_norm=tree_norm(grads),
-        )
-        return steps + 1, new_theta, value, change
-
-    steps, theta, _, _ = jax.lax.while_loop(keep_going, step, (0, theta, jnp.array(jnp.inf), never_stopped))
-    return theta, steps
 
 
 def minibatch_descent(loss, theta, X, y, *, key, batch_size, step_size, n_steps):

@@ -22,9 +22,9 @@ def grid_values(f, xlim, ylim, n=101):
     return X, Y, np.asarray(_on_grid(f)(X, Y))
 
 
-def draw_surface(ax, f, xlim, ylim, labels=(r"$\theta_0$", r"$\theta_1$", "f")):
-    """A 3-D surface of ``f(x, y)`` on a 3-D axis."""
-    X, Y, Z = grid_values(f, xlim, ylim)
+def draw_surface(ax, f, xlim, ylim, labels=("θ₀", "θ₁", "f")):
+    """A 3-D surface of ``f(x, y)`` on a 3-D axis, from a 51 × 51 grid (a finer one is drawn no finer)."""
+    X, Y, Z = grid_values(f, xlim, ylim, n=51)
     ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=True)
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
@@ -32,7 +32,7 @@ def draw_surface(ax, f, xlim, ylim, labels=(r"$\theta_0$", r"$\theta_1$", "f")):
     return ax
 
 
-def draw_contours(ax, f, xlim, ylim, paths=None, levels=20, labels=(r"$\theta_0$", r"$\theta_1$")):
+def draw_contours(ax, f, xlim, ylim, paths=None, levels=20, labels=("θ₀", "θ₁")):
     """Contours of ``f(x, y)``, with optional descent paths ``{label: array of (x, y) points}``."""
     X, Y, Z = grid_values(f, xlim, ylim)
     filled = ax.contourf(X, Y, Z, levels=levels, cmap="viridis")
@@ -49,18 +49,6 @@ def draw_contours(ax, f, xlim, ylim, paths=None, levels=20, labels=(r"$\theta_0$
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     return filled
-
-
-def surface_and_contours(f, xlim, ylim, paths=None, title=None):
-    """A figure with the 3-D surface of ``f`` on the left and its contours (with paths) on the right."""
-    fig = plt.figure(figsize=(11, 4.5))
-    draw_surface(fig.add_subplot(1, 2, 1, projection="3d"), f, xlim, ylim)
-    ax = fig.add_subplot(1, 2, 2)
-    fig.colorbar(draw_contours(ax, f, xlim, ylim, paths), ax=ax, shrink=0.8)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
 
 
 def log_scale(ax, which="y"):
@@ -85,16 +73,6 @@ def draw_loss_curve(ax, losses, label=None, log=True):
     if label:
         ax.legend()
     return ax
-
-
-def loss_curve(losses, title="Loss per step", log=True):
-    """A figure of one loss curve, or of several given as ``{label: losses}``."""
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    curves = losses if isinstance(losses, dict) else {None: losses}
-    for label, values in curves.items():
-        draw_loss_curve(ax, values, label=label, log=log)
-    ax.set_title(title)
-    return fig
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 
 from dl_workshop.gradient_basics import bowl  # noqa: E402
-from dl_workshop.plotting import grid_values, loss_curve, surface_and_contours  # noqa: E402
+from dl_workshop.plotting import draw_contours, draw_loss_curve, draw_surface, grid_values  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -26,19 +26,22 @@ def test_grid_values_evaluate_f_at_every_point():
     assert X.min() == -1 and Y.max() == 2
 
 
-def test_surface_and_contours_draws_the_path_from_its_start():
+def test_surface_and_contours_draw_f_and_the_path_from_its_start():
     path = jnp.array([[2.0, 1.0], [1.6, 0.8], [1.28, 0.64]])
-    fig = surface_and_contours(bowl, (-2.5, 2.5), (-2.5, 2.5), paths={"descent": path})
-    surface, contours, colorbar = fig.axes
-    assert surface.name == "3d"
+    fig = plt.figure()
+    surface = draw_surface(fig.add_subplot(1, 2, 1, projection="3d"), bowl, (-2.5, 2.5), (-2.5, 2.5))
+    contours = fig.add_subplot(1, 2, 2)
+    filled = draw_contours(contours, bowl, (-2.5, 2.5), (-2.5, 2.5), paths={"descent": path})
+    assert surface.name == "3d" and filled.zmax == pytest.approx(12.5)
     line = next(l for l in contours.get_lines() if l.get_label() == "descent")
     np.testing.assert_allclose(np.column_stack(line.get_data()), path)
     assert contours.get_xlim() == (-2.5, 2.5)
 
 
-def test_loss_curve_plots_each_history_on_a_log_scale():
-    fig = loss_curve({"a": [4.0, 2.0, 1.0], "b": [3.0, 3.0]})
-    ax = fig.axes[0]
+def test_loss_curves_are_drawn_on_a_log_scale_with_their_labels():
+    _, ax = plt.subplots()
+    for label, losses in {"a": [4.0, 2.0, 1.0], "b": [3.0, 3.0]}.items():
+        draw_loss_curve(ax, losses, label=label)
     assert ax.get_yscale() == "log"
     assert [list(l.get_ydata()) for l in ax.get_lines()] == [[4.0, 2.0, 1.0], [3.0, 3.0]]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]

@@ -1,4 +1,4 @@
-"""Learner notebooks 04 and 05 run to the end as shipped, and with a wrong answer typed into every exercise."""
+"""Learner notebooks 04, 05 and 07 run to the end as shipped, and with a wrong answer typed into every exercise."""
 
 import pytest
 
@@ -25,6 +25,8 @@ SLIPS = {
             "slope = slope_std * y_sd / x_sd\nreturn slope, y_mean + y_sd * intercept_std - x_mean * y_sd / x_sd",
             "the x̄ term carries the slope",
         ),
+    },
+    "07-stochastic-gradient-descent.ipynb": {
         "mse_gradient_by_hand": ("return X.T @ (X @ theta - y) / len(y)", "brings down a factor 2"),
         "per_example_gradients": ("return jax.vmap(jax.grad(point_loss))(theta, X, y)", "your code raised ValueError"),
     },
