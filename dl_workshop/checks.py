@@ -41,7 +41,8 @@ class Exercise:
     are the arguments a returned function is called with, for exercises whose
     answer is itself a function (a gradient, say). ``traced`` exercises run the
     answer, or the function it returns, under ``jax.jit``: for answers that
-    later cells differentiate or compile.
+    later cells differentiate or compile (and one compiled call is quicker
+    than many small ones run one by one).
     """
 
     name: str
@@ -134,16 +135,24 @@ def evaluate(which: str | Exercise, answer: Any) -> Outcome:
 def _observe(function, args, probes, traced=False):
     """Call ``function(*args)``; when it returns a function, its values at ``probes`` instead.
 
-    ``traced`` runs ``function``, or the function it returns, under ``jax.jit``; arguments that are functions
-    are passed as static.
+    ``traced`` runs ``function``, or the function it returns, under ``jax.jit``; see `_is_static` for the
+    arguments it passes as static.
     """
     if traced and probes is None:
-        function = jax.jit(function, static_argnums=[i for i, arg in enumerate(args) if callable(arg)])
+        function = jax.jit(function, static_argnums=[i for i, arg in enumerate(args) if _is_static(arg)])
     result = function(*args)
     if callable(result) and probes is not None:
         result = jax.jit(result) if traced else result
         return _ReturnedFunction([(probe, result(*probe)) for probe in probes()])
     return result
+
+
+def _is_static(arg) -> bool:
+    """Whether ``jit`` should take ``arg`` as a constant.
+
+    Functions, anything holding one (an optax optimizer) and Python ints (a step count, a size) are constants.
+    """
+    return any(callable(leaf) or isinstance(leaf, int) for leaf in jax.tree.leaves(arg))
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ def _fit_cases():
 
 @exercise(
     cases=_fit_cases,
+    traced=True,  # the notebook compiles it next
     hint="write step(theta, _) returning (new theta, loss at theta) with jax.value_and_grad, then "
     "theta, losses = jax.lax.scan(step, theta, length=n_steps).",
     slips=[
@@ -97,6 +98,7 @@ def _many_cases():
 
 @exercise(
     cases=_many_cases,
+    traced=True,  # the notebook compiles it next
     hint="jax.vmap(lambda step_size: scan_fit(loss, theta, x, y, step_size, n_steps))(step_sizes).",
 )
 def fit_step_sizes(loss, theta, x, y, step_sizes, n_steps):
@@ -111,6 +113,7 @@ def _optax_cases():
 
 @exercise(
     cases=_optax_cases,
+    traced=True,  # the notebook compiles it next
     hint="state = optimizer.init(theta); each step: updates, state = optimizer.update(grads, state, theta), "
     "then theta = optax.apply_updates(theta, updates). Carry (theta, state) through lax.scan.",
     slips=[

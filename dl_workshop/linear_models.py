@@ -55,9 +55,12 @@ def linear_model(theta, x):
         ),
     ],
 )
-def initialize_linear_params(key=jax.random.key(0)):
-    """Starting parameters ``{"w", "b"}``, each drawn from a standard normal with its own half of ``key``."""
-    w_key, b_key = jax.random.split(key)
+def initialize_linear_params(key=None):
+    """Starting parameters ``{"w", "b"}``, each drawn from a standard normal with its own half of ``key``.
+
+    Without a key, ``jax.random.key(0)`` (made on the call: importing this module compiles nothing).
+    """
+    w_key, b_key = jax.random.split(jax.random.key(0) if key is None else key)
     return {"w": jax.random.normal(w_key), "b": jax.random.normal(b_key)}
 
 

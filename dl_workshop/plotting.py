@@ -23,9 +23,12 @@ def grid_values(f, xlim, ylim, n=101):
 
 
 def draw_surface(ax, f, xlim, ylim, labels=("θ₀", "θ₁", "f")):
-    """A 3-D surface of ``f(x, y)`` on a 3-D axis, from a 51 × 51 grid (a finer one is drawn no finer)."""
-    X, Y, Z = grid_values(f, xlim, ylim, n=51)
-    ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=True)
+    """A 3-D surface of ``f(x, y)`` on a 3-D axis, drawn as 50 × 50 patches.
+
+    The values come from the same grid as `draw_contours`, so a figure with both compiles ``f`` once.
+    """
+    X, Y, Z = grid_values(f, xlim, ylim)
+    ax.plot_surface(X, Y, Z, rcount=50, ccount=50, cmap="viridis", linewidth=0, antialiased=True)
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     ax.set_zlabel(labels[2])
@@ -63,9 +66,10 @@ def log_scale(ax, which="y"):
     return axis
 
 
-def draw_loss_curve(ax, losses, label=None, log=True):
-    """Loss against step number, on a log scale by default."""
-    ax.plot(np.arange(len(losses)), np.asarray(losses), label=label)
+def draw_loss_curve(ax, losses, label=None, log=True, **style):
+    """Loss against step number, on a log scale by default; ``style`` goes to ``ax.plot`` (``linestyle="--"``)."""
+    losses = np.asarray(losses)
+    ax.plot(np.arange(len(losses)), losses, label=label, **style)
     if log:
         log_scale(ax)
     ax.set_xlabel("step")

@@ -2,6 +2,7 @@
 
 import jax
 import jax.numpy as jnp
+import optax
 import pytest
 
 from dl_workshop.checks import (
@@ -156,3 +157,17 @@ def test_every_registered_exercise_accepts_its_reference_and_spots_its_slips(nam
         outcome = evaluate(exercise, slip.answer)
         assert outcome.kind == WRONG, f"{name}: slip not caught: {slip.hint}"
         assert slip.hint in outcome.message, outcome.message
+
+
+def test_a_traced_check_takes_functions_optimizers_and_step_counts_as_constants():
+    def descend(loss, optimizer, theta, n_steps, step_size):
+        assert isinstance(n_steps, int) and callable(loss)  # constants reach the answer as themselves
+        for _ in range(n_steps):
+            updates, _ = optimizer.update(jax.grad(loss)(theta), optimizer.init(theta))
+            theta = theta + step_size * updates
+        return theta
+
+    exercise = Exercise("traced", descend, lambda: [(square_plus_one, optax.sgd(1.0), 3.0, 2, 0.25)], "descend",
+                        traced=True)
+    assert evaluate(exercise, descend).kind == RIGHT
+    assert evaluate(exercise, lambda loss, optimizer, theta, n_steps, step_size: float(theta)).kind == RAISED

@@ -82,3 +82,14 @@ def test_learner_notebook_runs_as_shipped():
 
 def test_a_wrong_step_shows_its_hint_and_run_all_completes():
     assert_wrong_answers_hinted(NAME, {"make_step": ("return jax.jit(lambda theta, x, y: theta)", "Hint: inside, take grads")})
+
+
+def test_a_scan_fit_that_cannot_be_compiled_is_caught_by_its_check():
+    body = """\
+losses = []
+for _ in range(n_steps):
+    value, grads = jax.value_and_grad(loss)(theta, x, y)
+    theta = jax.tree.map(lambda p, g: p - step_size * g, theta, grads)
+    losses.append(float(value))
+return theta, jnp.array(losses)"""
+    assert_wrong_answers_hinted(NAME, {"scan_fit": (body, "ConcretizationTypeError")})

@@ -45,3 +45,10 @@ def test_loss_curves_are_drawn_on_a_log_scale_with_their_labels():
     assert ax.get_yscale() == "log"
     assert [list(l.get_ydata()) for l in ax.get_lines()] == [[4.0, 2.0, 1.0], [3.0, 3.0]]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+
+
+def test_a_loss_curve_takes_a_jax_array_and_a_line_style():
+    _, ax = plt.subplots()
+    draw_loss_curve(ax, jnp.array([4.0, 2.0]), label="sgd", linestyle="--")
+    line = ax.get_lines()[0]
+    assert line.get_linestyle() == "--" and isinstance(line.get_ydata(), np.ndarray)
