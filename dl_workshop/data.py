@@ -18,7 +18,7 @@ W_TRUE, B_TRUE = 2.0, 5.0
 LINE_X = jax.device_put(np.linspace(-5.0, 5.0, 100, dtype=np.float32))
 
 
-def _key_or_seed(key, seed):
+def key_or_seed(key, seed):
     """``key``, or ``jax.random.key(seed)`` when it is None: made when called, so importing compiles nothing."""
     return jax.random.key(seed) if key is None else key
 
@@ -32,7 +32,7 @@ def make_y(x, w, b, key=None, noise_scale=1.0):
     Compiled: one call runs as one program.
     """
     clean = jnp.dot(x, w) + b
-    return clean + noise_scale * jax.random.normal(_key_or_seed(key, 4), jnp.shape(clean))
+    return clean + noise_scale * jax.random.normal(key_or_seed(key, 4), jnp.shape(clean))
 
 
 @jax.jit(static_argnames="n")
@@ -43,7 +43,7 @@ def three_inputs_two_outputs(key=None, n=200, noise_scale=0.5):
     """
     W = jnp.array([[1.0, -2.0], [0.5, 0.0], [-1.0, 3.0]])
     b = jnp.array([0.5, -1.0])
-    draws = jax.random.normal(_key_or_seed(key, 6), (n, 5))  # one draw, cheaper to compile than two
+    draws = jax.random.normal(key_or_seed(key, 6), (n, 5))  # one draw, cheaper to compile than two
     X = draws[:, :3]
     return X, X @ W + b + noise_scale * draws[:, 3:], W, b
 
@@ -56,7 +56,7 @@ def celsius_readings(key=None, n=400, noise_scale=3.0):
     deviation of ``noise_scale`` degrees Fahrenheit.
     """
     celsius = jnp.linspace(-5.0, 15.0, n)
-    return celsius, make_y(celsius, 9.0 / 5.0, 32.0, key=_key_or_seed(key, 5), noise_scale=noise_scale)
+    return celsius, make_y(celsius, 9.0 / 5.0, 32.0, key=key_or_seed(key, 5), noise_scale=noise_scale)
 
 
 def three_points():
@@ -75,10 +75,10 @@ NORMAL_MEAN, NORMAL_SD = -3.0, 2.0
 @jax.jit(static_argnames="n")
 def normal_draws(key=None, n=1000, mean=NORMAL_MEAN, sd=NORMAL_SD):
     """``n`` independent draws from a normal distribution with the given mean and standard deviation (seed 44)."""
-    return mean + sd * jax.random.normal(_key_or_seed(key, 44), (n,))
+    return mean + sd * jax.random.normal(key_or_seed(key, 44), (n,))
 
 
 @jax.jit(static_argnames="n")
 def exponential_draws(key=None, n=500, rate=0.5):
     """``n`` independent draws from an exponential distribution with the given rate, mean 1 / rate (seed 45)."""
-    return jax.random.exponential(_key_or_seed(key, 45), (n,)) / rate
+    return jax.random.exponential(key_or_seed(key, 45), (n,)) / rate

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from .checks import Slip, exercise
-from .data import B_TRUE, LINE_X, W_TRUE, celsius_readings, make_y, three_points
+from .data import B_TRUE, LINE_X, W_TRUE, celsius_readings, key_or_seed, make_y, three_points
 from .optim import descend
 
 # ---------------------------------------------------------------------------------------------------------
@@ -58,9 +58,9 @@ def linear_model(theta, x):
 def initialize_linear_params(key=None):
     """Starting parameters ``{"w", "b"}``, each drawn from a standard normal with its own half of ``key``.
 
-    Without a key, ``jax.random.key(0)`` (made on the call: importing this module compiles nothing).
+    Without a key, ``jax.random.key(0)``.
     """
-    w_key, b_key = jax.random.split(jax.random.key(0) if key is None else key)
+    w_key, b_key = jax.random.split(key_or_seed(key, 0))
     return {"w": jax.random.normal(w_key), "b": jax.random.normal(b_key)}
 
 
