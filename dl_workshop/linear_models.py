@@ -114,6 +114,7 @@ dmseloss = exercise(
             "the sign is flipped: the derivative of (prediction − y)² is +2(prediction − y)·∂prediction.",
         ),
     ],
+    traced=True,  # one compiled gradient instead of a dozen small programs; the notebook compiles it next
 )(jax.grad(mseloss))
 dmseloss.__doc__ = "The gradient of `mseloss` with respect to ``theta``, in the same shape as ``theta``."
 

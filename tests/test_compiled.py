@@ -58,6 +58,15 @@ def test_vmapped_fits_equal_one_fit_per_step_size():
         np.testing.assert_allclose(losses[i], curve, rtol=1e-5)
 
 
+def test_hessian_of_the_line_loss_is_2_ftf_over_n():
+    """Notebook 06 takes the step-size limit 2/L from this formula rather than from jax.hessian."""
+    features = np.stack([np.asarray(X), np.ones(X.size, np.float32)], axis=1)
+    by_formula = 2 * features.T @ features / X.size
+    hessian = jax.hessian(lambda t: line_loss({"w": t[0], "b": t[1]}, X, Y))
+    for theta in (jnp.zeros(2), jnp.array([2.0, 5.0])):
+        np.testing.assert_allclose(hessian(theta), by_formula, rtol=1e-5, atol=1e-5)
+
+
 def test_optax_sgd_is_the_hand_written_descent_and_adam_converges():
     theta_sgd, losses_sgd = optax_fit(optax.sgd(0.01), line_loss, START, X, Y, 60)
     theta, losses = scan_fit(line_loss, START, X, Y, 0.01, 60)
