@@ -118,28 +118,41 @@ def evaluate(which: str | Exercise, answer: Any) -> Outcome:
     cases = ex.cases()
     for args in cases:
         try:
-            got = _observe(answer, args, ex.probes, ex.traced)
+            expected, got = _observe_both(ex, answer, args)
         except NotImplementedError:
             return _not_done(ex, "it still raises NotImplementedError")
         except Exception as error:  # a learner's code may raise anything
             return _raised(ex, error, answer)
         if got is None:
             return _not_done(ex, "it returns None (is a `return` missing?)")
-        mismatch = compare(_observe(ex.reference, args, ex.probes, ex.traced), got, ex.rtol, ex.atol)
+        mismatch = compare(expected, got, ex.rtol, ex.atol)
         if mismatch:
             return _wrong(ex, f"{_call(ex.name, args)}: {mismatch}", _hint_for(ex, args, got))
     checked = f"{len(cases)} cases" if len(cases) > 1 else "its test case"
     return Outcome(RIGHT, f"✅ {ex.name}: correct on {checked}. Your function is used from here on.")
 
 
+def _observe_both(ex: Exercise, answer: Callable, args: tuple) -> tuple:
+    """``(expected, got)``: what the reference and ``answer`` give on ``args``, as `_observe` sees them.
+
+    A traced exercise whose answer is a value compiles both calls into one program, one compilation instead
+    of two; see `_is_static` for the arguments it passes as static.
+    """
+    if not (ex.traced and ex.probes is None):
+        return _observe(ex.reference, args, ex.probes, ex.traced), _observe(answer, args, ex.probes, ex.traced)
+
+    def reference_and_answer(*case):
+        return ex.reference(*case), answer(*case)
+
+    static = [i for i, arg in enumerate(args) if _is_static(arg)]
+    return jax.jit(reference_and_answer, static_argnums=static)(*args)
+
+
 def _observe(function, args, probes, traced=False):
     """Call ``function(*args)``; when it returns a function, its values at ``probes`` instead.
 
-    ``traced`` runs ``function``, or the function it returns, under ``jax.jit``; see `_is_static` for the
-    arguments it passes as static.
+    ``traced`` runs the returned function under ``jax.jit``.
     """
-    if traced and probes is None:
-        function = jax.jit(function, static_argnums=[i for i, arg in enumerate(args) if _is_static(arg)])
     result = function(*args)
     if callable(result) and probes is not None:
         result = jax.jit(result) if traced else result

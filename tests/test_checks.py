@@ -2,6 +2,7 @@
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 import pytest
 
@@ -171,3 +172,22 @@ def test_a_traced_check_takes_functions_optimizers_and_step_counts_as_constants(
                         traced=True)
     assert evaluate(exercise, descend).kind == RIGHT
     assert evaluate(exercise, lambda loss, optimizer, theta, n_steps, step_size: float(theta)).kind == RAISED
+
+
+def test_a_traced_check_compiles_the_reference_and_the_answer_as_one_program_a_case():
+    lowered = []
+
+    def count_lowerings(event, seconds, **_):
+        if event.endswith("jaxpr_to_mlir_module_duration"):
+            lowered.append(event)
+
+    def two_cases():  # NumPy inputs: making them compiles nothing
+        return [(np.arange(3, dtype=np.float32),), (np.arange(4, dtype=np.float32),)]
+
+    exercise = Exercise("one_program", lambda x: 2.0 * jnp.sin(x), two_cases, "double the sine", traced=True)
+    jax.monitoring.register_event_duration_secs_listener(count_lowerings)
+    try:
+        assert evaluate(exercise, lambda x: jnp.sin(x) + jnp.sin(x)).kind == RIGHT
+    finally:
+        jax.monitoring.unregister_event_duration_listener(count_lowerings)
+    assert len(lowered) == 2

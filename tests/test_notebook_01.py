@@ -11,7 +11,7 @@ WRONG = {
     "dpolynomial_by_hand": ("return 3.0 * x + 4.0", "power rule"),
     "central_difference": ("return (f(x + h) - f(x)) / h", "forward difference"),
     "bowl_gradient": ("return jax.grad(bowl)", "argnums=(0, 1) asks for both"),
-    "gradient_descent": ("return jnp.zeros((n_steps, 2))", "expected shape (6, 2), got shape (5, 2)"),
+    "gradient_descent": ("return jnp.zeros((n_steps, 2))", "expected shape (11, 2), got shape (10, 2)"),
 }
 
 
