@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.linear_model import LinearRegression
 
-from dl_workshop.linear_models import least_squares, least_squares_loss
+from dl_workshop.regression import least_squares, least_squares_loss
 
 from .timing import Row, seconds
 

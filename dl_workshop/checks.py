@@ -19,7 +19,7 @@ import jax
 import numpy as np
 
 #: Topic modules that register exercises; imported on first look-up.
-TOPIC_MODULES = ("gradient_basics", "linear_models", "mle", "goldfield", "compiled")
+TOPIC_MODULES = ("gradient_basics", "mle", "goldfield", "linear_models", "regression", "compiled", "sgd")
 
 RIGHT, NOT_DONE, WRONG, RAISED = "right", "not done", "wrong", "raised"
 

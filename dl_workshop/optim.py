@@ -9,10 +9,13 @@
 - :func:`descent_path` is `scan_descent` keeping every point visited.
 - :func:`plain_descent` is the same descent as a Python loop calling `grad`
   every step: the fallback, and the baseline of the benchmarks.
+- :func:`descend_until` descends until a stopping rule, given the `StepChange`
+  of each step, says stop.
 """
 
 import warnings
 from functools import partial
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -155,3 +158,49 @@ def _warn_divergence(step, value, step_size):
 def _concatenate(pieces):
     """The chunks' losses as one JAX array (`device_put`: unlike `jnp.asarray`, nothing to compile)."""
     return jax.device_put(np.concatenate(pieces) if pieces else np.zeros(0, np.float32))
+
+
+class StepChange(NamedTuple):
+    """What one step of gradient descent changed; a stopping rule looks at these."""
+
+    parameters: jax.Array  # ‖θ_{t+1} − θ_t‖
+    loss: jax.Array  # |L(θ_{t−1}) − L(θ_t)|
+    gradient_norm: jax.Array  # ‖∇L(θ_t)‖
+
+
+def tree_norm(tree):
+    """The Euclidean norm of all the numbers of a pytree taken together."""
+    return jnp.sqrt(sum(jnp.sum(leaf**2) for leaf in jax.tree.leaves(tree)))
+
+
+def descend_until(loss, theta, *data, step_size, stop, max_steps=100_000):
+    """Gradient descent on ``loss(theta, *data)`` until ``stop(change)`` is true or ``max_steps`` are taken.
+
+    ``stop`` receives the `StepChange` of the step just taken and returns a boolean. The loop is compiled
+    once per loss, rule and ``max_steps``. Returns ``(theta, steps taken)``.
+    """
+    return _descend_until(loss, stop, max_steps, theta, data, step_size)
+
+
+@partial(jax.jit, static_argnums=(0, 1, 2))
+def _descend_until(loss, stop, max_steps, theta, data, step_size):
+    loss_and_grad = jax.value_and_grad(loss)
+    never_stopped = StepChange(*(jnp.array(jnp.inf),) * 3)
+
+    def keep_going(state):
+        steps, _, _, change = state
+        return (steps < max_steps) & ~stop(change)
+
+    def step(state):
+        steps, theta, previous_loss, _ = state
+        value, grads = loss_and_grad(theta, *data)
+        new_theta = jax.tree.map(lambda p, g: p - step_size * g, theta, grads)
+        change = StepChange(
+            parameters=tree_norm(jax.tree.map(jnp.subtract, new_theta, theta)),
+            loss=jnp.abs(previous_loss - value),
+            gradient_norm=tree_norm(grads),
+        )
+        return steps + 1, new_theta, value, change
+
+    steps, theta, _, _ = jax.lax.while_loop(keep_going, step, (0, theta, jnp.array(jnp.inf), never_stopped))
+    return theta, steps
