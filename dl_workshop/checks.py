@@ -42,7 +42,9 @@ class Exercise:
     answer is itself a function (a gradient, say). ``traced`` exercises run the
     answer, or the function it returns, under ``jax.jit``: for answers that
     later cells differentiate or compile (and one compiled call is quicker
-    than many small ones run one by one).
+    than many small ones run one by one). ``recipe`` is the fuller hint shown
+    from the second wrong attempt on (``hint`` is only a nudge). ``compiled``
+    exercises ask for a function compiled with ``jax.jit``.
     """
 
     name: str
@@ -54,6 +56,8 @@ class Exercise:
     rtol: float = 1e-4
     atol: float = 1e-5
     traced: bool = False
+    recipe: str = ""
+    compiled: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,8 @@ class Outcome:
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def exercise(*, cases, hint, slips=(), probes=None, rtol=1e-4, atol=1e-5, name=None, traced=False):
+def exercise(*, cases, hint, slips=(), probes=None, rtol=1e-4, atol=1e-5, name=None, traced=False, recipe="",
+             compiled=False):
     """Register the decorated function as the reference answer of an exercise.
 
     The function itself is returned unchanged, so it stays an ordinary
@@ -79,7 +84,7 @@ def exercise(*, cases, hint, slips=(), probes=None, rtol=1e-4, atol=1e-5, name=N
         key = name or reference.__name__
         if key in _REGISTRY:
             raise ValueError(f"exercise {key!r} is registered twice")
-        _REGISTRY[key] = Exercise(key, reference, cases, hint, tuple(slips), probes, rtol, atol, traced)
+        _REGISTRY[key] = Exercise(key, reference, cases, hint, tuple(slips), probes, rtol, atol, traced, recipe, compiled)
         return reference
 
     return register
