@@ -1,10 +1,14 @@
-"""Each notebook, executed as nbval does, against the floor: a notebook that only imports.
+"""Each notebook, executed as nbval does, against its floor: a notebook that only runs the notebook's imports.
+
+The floor imports what the notebook imports (scikit-learn, optax, flax, ...), so that using the library a user
+would use costs a notebook nothing in this comparison.
 
 Each notebook runs first with an empty JAX compilation cache (cold: everything compiled, as on a
 learner's first run) and then again with the cache it filled (warm: as on every later run, and as
 under ``make test``, where the unit tests have compiled the same functions before nbval runs).
 """
 
+import ast
 import copy
 import os
 import sys
@@ -21,13 +25,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from notebook_runner import execute  # noqa: E402
 
-FLOOR_SOURCE = "import jax\nimport jax.numpy as jnp\nimport matplotlib.pyplot as plt\nimport dl_workshop"
+def imports_of(notebook) -> str:
+    """Every top-level import statement of the notebook's code cells, in order, one per line."""
+    statements = []
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            tree = ast.parse(cell.source)
+            statements += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return "\n".join(dict.fromkeys(statements))
 
 
-def floor_notebook():
-    notebook = new_notebook(cells=[new_code_cell(FLOOR_SOURCE)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
+def floor_notebook(notebook):
+    """A notebook that runs ``notebook``'s imports and nothing else."""
+    floor = new_notebook(cells=[new_code_cell(imports_of(notebook))])
+    floor.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return floor
 
 
 def execution_seconds(notebook, cache_dir):
@@ -55,7 +67,7 @@ def rows(repeat=5, target=2.0):
                 cold = execution_seconds(notebook, cache)
                 floor = warm = float("inf")
                 for _ in range(repeat):
-                    floor = min(floor, execution_seconds(floor_notebook(), floor_cache))
+                    floor = min(floor, execution_seconds(floor_notebook(notebook), floor_cache))
                     warm = min(warm, execution_seconds(notebook, cache))
             name = f"{path.parent.name}/{path.name}"
             print(f"{name}: {cold:.2f} s cold, {warm:.2f} s warm; floor {floor:.2f} s", flush=True)

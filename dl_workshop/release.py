@@ -2,7 +2,12 @@
 
 Every region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in a code
 cell of ``answers/`` becomes a stub that raises ``NotImplementedError``; outputs
-and execution counts are cleared; everything else is copied unchanged.
+and execution counts are cleared, and so is the widget state a run stored; everything
+else is copied unchanged, but for a note in the notebook's metadata that says which
+solved notebook it was made from.
+Markers are found as nbgrader finds them: any line that contains ``BEGIN
+SOLUTION`` (``# BEGIN SOLUTION`` and ``###BEGIN SOLUTION`` too), so the same
+notebooks work with nbgrader.
 """
 
 import argparse
@@ -12,8 +17,10 @@ from pathlib import Path
 
 import nbformat
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN, END = "BEGIN SOLUTION", "END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+#: The key of the learner notebook's metadata that marks it as written by `release`.
+GENERATED = "dl_workshop"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,14 +32,13 @@ def strip_solutions(source: str) -> str:
     """The cell source with each solution region replaced by an indented stub."""
     lines, inside = [], False
     for number, line in enumerate(source.split("\n"), start=1):
-        marker = line.strip()
-        if marker == BEGIN:
+        if BEGIN in line:
             if inside:
                 raise MarkerError(f"line {number}: {BEGIN} inside another solution region")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
             lines.extend(indent + stub for stub in STUB)
-        elif marker == END:
+        elif END in line:
             if not inside:
                 raise MarkerError(f"line {number}: {END} without a {BEGIN} before it")
             inside = False
@@ -43,9 +49,11 @@ def strip_solutions(source: str) -> str:
     return "\n".join(lines)
 
 
-def learner_notebook(solved: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of a solved notebook with solutions stubbed and outputs cleared."""
+def learner_notebook(solved: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """A copy of a solved notebook with solutions stubbed and outputs cleared, marked as generated from ``name``."""
     notebook = copy.deepcopy(solved)
+    notebook.metadata.pop("widgets", None)  # the state of widgets a run drew: ids that change on every run
+    notebook.metadata[GENERATED] = {"generated_from": f"answers/{name}"}
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
@@ -62,20 +70,23 @@ def learner_text(answer_path: Path) -> str:
     """The learner notebook for ``answer_path``, as the text written to ``notebooks/``."""
     solved = nbformat.read(answer_path, as_version=nbformat.NO_CONVERT)
     try:
-        return nbformat.writes(learner_notebook(solved)) + "\n"
+        return nbformat.writes(learner_notebook(solved, answer_path.name)) + "\n"
     except MarkerError as error:
         raise MarkerError(f"{answer_path.name}: {error}") from None
 
 
 def stale_notebooks(answers: Path, notebooks: Path) -> list[Path]:
-    """Learner notebooks that are missing, out of date, or have no solved twin."""
+    """Learner notebooks that are missing, out of date, or generated from a solved notebook that is gone.
+
+    A notebook that `release` did not write (a learner's own notes) is never stale.
+    """
     expected = {path.name: learner_text(path) for path in sorted(answers.glob("*.ipynb"))}
     stale = [
         notebooks / name
         for name, text in expected.items()
         if not (notebooks / name).exists() or (notebooks / name).read_text(encoding="utf-8") != text
     ]
-    orphans = [path for path in sorted(notebooks.glob("*.ipynb")) if path.name not in expected]
+    orphans = [path for path in sorted(notebooks.glob("*.ipynb")) if path.name not in expected and generated(path)]
     return stale + orphans
 
 
@@ -103,13 +114,20 @@ def release(answers: Path, notebooks: Path, force: bool = False) -> list[Path]:
 
 def has_outputs(path: Path) -> bool:
     """Whether a notebook on disk holds any cell output."""
-    if not path.exists():
-        return False
+    return any(cell.get("outputs") for cell in _read_or_empty(path).get("cells", []))
+
+
+def generated(path: Path) -> bool:
+    """Whether `release` wrote the notebook at ``path`` (its metadata says so)."""
+    return GENERATED in _read_or_empty(path).get("metadata", {})
+
+
+def _read_or_empty(path: Path) -> dict:
+    """The notebook at ``path``; an empty one when there is none, or it is not a notebook."""
     try:
-        cells = nbformat.read(path, as_version=nbformat.NO_CONVERT).get("cells", [])
-    except Exception:  # not a notebook at all: nothing worth keeping
-        return False
-    return any(cell.get("outputs") for cell in cells)
+        return nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    except Exception:  # missing, or not a notebook at all: nothing in it worth keeping
+        return {}
 
 
 def main(argv=None) -> int:

@@ -1,11 +1,17 @@
-"""`make lab` serves JupyterLab on notebooks/, with no display, and prints its address."""
+"""`make lab` serves JupyterLab on notebooks/, with no display.
+
+The test runs the command `make lab` runs (read with `make -n`, so nothing is rebuilt), in this environment,
+and polls the server with a deadline: a server that never answers fails the test instead of hanging it.
+"""
 
 import json
 import os
-import re
+import secrets
+import shlex
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,7 +20,7 @@ import pytest
 
 from notebook_runner import ROOT
 
-URL = re.compile(r"(http://127\.0\.0\.1:(\d+)/lab\?token=([0-9a-f]+))")
+DEADLINE_SECONDS = 90
 
 
 def free_port() -> int:
@@ -23,53 +29,55 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def lab_command(port: int, token: str) -> list[str]:
+    """The last command `make lab` would run, with this interpreter's jupyter."""
+    lab_args = f"--IdentityProvider.token={token} --no-browser"
+    printed = subprocess.run(
+        ["make", "-n", "lab", f"PORT={port}", f"LAB_ARGS={lab_args}"], cwd=ROOT, text=True,
+        capture_output=True, check=True, timeout=30,
+    ).stdout.strip().splitlines()[-1]
+    command = shlex.split(printed)
+    assert command[0].endswith("/jupyter") and command[1] == "lab", printed
+    return [sys.executable, "-m", "jupyter", *command[1:]]
+
+
 @pytest.fixture
 def lab():
+    port, token = free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "BROWSER")}
     process = subprocess.Popen(
-        ["make", "lab", f"PORT={free_port()}"], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        lab_command(port, token), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
-        yield process
+        yield process, port, token
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def wait_for_url(process, seconds=90):
-    deadline = time.monotonic() + seconds
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        seen.append(line)
-        found = URL.search(line)
-        if found:
-            return found.groups()
-    pytest.fail("make lab printed no URL:\n" + "".join(seen[-20:]))
-
-
-def fetch(request, seconds=30):
-    """urlopen, retried while the server finishes starting."""
-    deadline = time.monotonic() + seconds
-    while True:
         try:
-            return urllib.request.urlopen(request, timeout=30).read().decode()
-        except urllib.error.URLError:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def fetch(process, url, token):
+    """The body at ``url``, retried while the server starts, until DEADLINE_SECONDS."""
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"JupyterLab exited with code {process.returncode}")
+        try:
+            return urllib.request.urlopen(request, timeout=10).read().decode()
+        except (urllib.error.URLError, ConnectionError):
             if time.monotonic() > deadline:
-                raise
+                pytest.fail(f"JupyterLab did not answer at {url} within {DEADLINE_SECONDS} s")
             time.sleep(0.5)
 
 
 def test_make_lab_serves_the_lab_page_and_lists_the_notebooks(lab):
-    url, port, token = wait_for_url(lab)
-    assert "<title>JupyterLab</title>" in fetch(url)
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/contents", headers={"Authorization": f"token {token}"}
-    )
-    listing = json.loads(fetch(request))
+    process, port, token = lab
+    assert "<title>JupyterLab</title>" in fetch(process, f"http://127.0.0.1:{port}/lab", token)
+    listing = json.loads(fetch(process, f"http://127.0.0.1:{port}/api/contents", token))
     names = {item["name"] for item in listing["content"]}
     shipped = {path.name for path in (ROOT / "notebooks").glob("*.ipynb")}
     assert shipped and shipped <= names

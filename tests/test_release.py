@@ -33,8 +33,8 @@ def test_every_region_is_stubbed_and_other_lines_kept():
 
 @pytest.mark.parametrize("source, says", [
     ("### BEGIN SOLUTION\nx = 1", "never closed"),
-    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "line 2: ### BEGIN SOLUTION inside"),
-    ("x = 1\n### END SOLUTION", "line 2: ### END SOLUTION without"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "line 2: BEGIN SOLUTION inside"),
+    ("x = 1\n### END SOLUTION", "line 2: END SOLUTION without"),
 ])
 def test_broken_markers_are_reported_with_their_line(source, says):
     with pytest.raises(MarkerError, match=says):
@@ -51,13 +51,13 @@ def solved_notebook():
 
 def test_learner_notebook_clears_outputs_and_keeps_the_rest():
     solved = solved_notebook()
-    learner = learner_notebook(solved)
+    learner = learner_notebook(solved, "01-x.ipynb")
     code = learner.cells[1]
     assert code.outputs == [] and code.execution_count is None
     assert "raise NotImplementedError()" in code.source and "y = 2 * x" not in code.source
     assert code.metadata == {"tags": ["keep-me"]} and code.id == solved.cells[1].id
     assert learner.cells[0] == solved.cells[0]
-    assert learner.metadata == solved.metadata
+    assert learner.metadata == {**solved.metadata, "dl_workshop": {"generated_from": "answers/01-x.ipynb"}}
     assert solved.cells[1].outputs, "the solved notebook itself is left untouched"
 
 
@@ -69,7 +69,7 @@ def test_marker_error_names_the_notebook_and_cell(tmp_path):
     assert main(["--answers", str(tmp_path / "answers"), "--notebooks", str(tmp_path / "out")]) == 2
 
 
-def test_release_writes_then_reports_up_to_date_and_removes_orphans(tmp_path, capsys):
+def test_release_writes_then_reports_up_to_date_and_removes_the_notebooks_it_wrote_that_lost_their_twin(tmp_path):
     answers, notebooks = tmp_path / "answers", tmp_path / "notebooks"
     answers.mkdir()
     nbformat.write(solved_notebook(), answers / "01-x.ipynb")
@@ -78,10 +78,34 @@ def test_release_writes_then_reports_up_to_date_and_removes_orphans(tmp_path, ca
     assert main(args) == 0
     assert main(args + ["--check"]) == 0
     (notebooks / "01-x.ipynb").write_text((notebooks / "01-x.ipynb").read_text().replace("YOUR", "MY"))
-    (notebooks / "99-orphan.ipynb").write_text("{}")
+    (notebooks / "99-orphan.ipynb").write_text((notebooks / "01-x.ipynb").read_text())  # its twin was renamed
     assert stale_notebooks(answers, notebooks) == [notebooks / "01-x.ipynb", notebooks / "99-orphan.ipynb"]
     main(args)
     assert stale_notebooks(answers, notebooks) == [] and not (notebooks / "99-orphan.ipynb").exists()
+
+
+def test_a_notebook_release_did_not_write_is_never_touched(tmp_path, capsys):
+    answers, notebooks = tmp_path / "answers", tmp_path / "notebooks"
+    answers.mkdir()
+    notebooks.mkdir()
+    nbformat.write(solved_notebook(), answers / "01-x.ipynb")
+    own = new_notebook(cells=[new_code_cell("my_notes = 1")])  # a learner's own notebook, never run
+    nbformat.write(own, notebooks / "my-notes.ipynb")
+    before = (notebooks / "my-notes.ipynb").read_text()
+    main(["--answers", str(answers), "--notebooks", str(notebooks)])
+    assert (notebooks / "my-notes.ipynb").read_text() == before
+    assert "my-notes" not in capsys.readouterr().out
+    assert stale_notebooks(answers, notebooks) == []
+
+
+@pytest.mark.parametrize("begin, end", [
+    ("###BEGIN SOLUTION", "###END SOLUTION"),
+    ("# BEGIN SOLUTION", "# END SOLUTION"),
+    ("## BEGIN SOLUTION", "#### END SOLUTION  "),
+])
+def test_markers_are_found_as_nbgrader_finds_them(begin, end):
+    source = f"def f(x):\n    {begin}\n    return 2 * x\n    {end}"
+    assert strip_solutions(source) == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
 
 
 def test_shipped_notebooks_are_current():
@@ -96,6 +120,18 @@ def test_every_solved_notebook_has_outputs_and_every_learner_notebook_none():
         assert all(c.execution_count for c in code), f"{path.name}: execute it with `make answers`"
         learner = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
         assert not any(c.get("outputs") for c in learner.cells if c.cell_type == "code")
+
+
+def test_learner_notebooks_drop_the_widget_state_a_run_stored():
+    solved = solved_notebook()
+    solved.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"a1b2": {}}}}
+    assert "widgets" not in learner_notebook(solved, "01-x.ipynb").metadata
+
+
+def test_solved_notebooks_store_no_widget_state():
+    stored = [p.name for p in sorted((ROOT / "answers").glob("*.ipynb"))
+              if "widgets" in nbformat.read(p, as_version=4).metadata]
+    assert not stored, f"widget state (ids that change every run) stored in {stored}: run `make answers`"
 
 
 def test_a_learner_notebook_with_outputs_is_kept_unless_forced(tmp_path, capsys):
