@@ -3,10 +3,11 @@
 import argparse
 import sys
 
-from . import linear_algebra, loops, notebooks
+from . import checks, linear_algebra, loops, notebooks, setup
 from .timing import report
 
-SECTIONS = {"loops": loops, "linear-algebra": linear_algebra, "notebooks": notebooks}
+SECTIONS = {"loops": loops, "linear-algebra": linear_algebra, "notebooks": notebooks, "setup": setup,
+            "checks": checks}
 
 
 def main(argv=None) -> int:

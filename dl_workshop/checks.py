@@ -4,14 +4,29 @@ A reference answer is registered with :func:`exercise`; a notebook then calls
 :func:`check_exercise` right after the learner's attempt. The check runs the
 attempt on a few cases, prints one short verdict and returns the function the
 rest of the notebook should use: the learner's when it is right, the reference
-otherwise. It never raises on anything a learner writes.
+otherwise. It never raises on anything a learner writes; only an author who
+passes something other than an exercise's name gets a `TypeError`.
+
+The types of an answer are checked before its values; an answer that raises
+gets JAX's error in plain words, with the learner's own line; the hints get
+fuller with each wrong attempt; and compiled programs are reused when a cell is
+run again unchanged, so that a check answers at once.
 """
 
 from __future__ import annotations
 
+import collections
+import functools
 import importlib
+import inspect
 import linecache
+import os
+import re
+import sys
+import sysconfig
 import traceback
+import types
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -19,7 +34,7 @@ import jax
 import numpy as np
 
 #: Topic modules that register exercises; imported on first look-up.
-TOPIC_MODULES = ("gradient_basics", "mle", "goldfield", "linear_models", "regression", "compiled", "sgd")
+TOPIC_MODULES = ("gradient_basics", "mle", "goldfield", "linear_models", "regression", "compiled", "sgd", "logistic", "neural", "flax_models")
 
 RIGHT, NOT_DONE, WRONG, RAISED = "right", "not done", "wrong", "raised"
 
@@ -32,7 +47,7 @@ class Slip:
     hint: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Exercise:
     """A reference answer with the cases it is checked on.
 
@@ -44,7 +59,8 @@ class Exercise:
     later cells differentiate or compile (and one compiled call is quicker
     than many small ones run one by one). ``recipe`` is the fuller hint shown
     from the second wrong attempt on (``hint`` is only a nudge). ``compiled``
-    exercises ask for a function compiled with ``jax.jit``.
+    exercises ask for a function compiled with ``jax.jit``: the answer itself,
+    or, with ``probes``, the function it returns.
     """
 
     name: str
@@ -70,6 +86,7 @@ class Outcome:
 
 
 _REGISTRY: dict[str, Exercise] = {}
+_REGISTERED_BY: dict[str, str] = {}  # the module that registered each name
 
 
 def exercise(*, cases, hint, slips=(), probes=None, rtol=1e-4, atol=1e-5, name=None, traced=False, recipe="",
@@ -77,13 +94,17 @@ def exercise(*, cases, hint, slips=(), probes=None, rtol=1e-4, atol=1e-5, name=N
     """Register the decorated function as the reference answer of an exercise.
 
     The function itself is returned unchanged, so it stays an ordinary
-    importable reference answer.
+    importable reference answer. The module that registers a name may register
+    it again, replacing the entry: reloading a topic module (what
+    ``%autoreload`` does) registers it afresh. Another module may not.
     """
+    module = sys._getframe(1).f_globals.get("__name__", "")
 
     def register(reference):
         key = name or reference.__name__
-        if key in _REGISTRY:
-            raise ValueError(f"exercise {key!r} is registered twice")
+        first = _REGISTERED_BY.setdefault(key, module)
+        if first != module:
+            raise ValueError(f"exercise {key!r} is registered twice, in {first} and in {module}: rename one")
         _REGISTRY[key] = Exercise(key, reference, cases, hint, tuple(slips), probes, rtol, atol, traced, recipe, compiled)
         return reference
 
@@ -99,6 +120,11 @@ def registered_exercises() -> dict[str, Exercise]:
 
 def get_exercise(name: str) -> Exercise:
     """The registered exercise called ``name``, importing topic modules one by one until it is known."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"an exercise is named by a string, as in check_exercise(\"linear_model\", linear_model); "
+            f"got {_describe(name)} as the name"
+        )
     for module in (None, *TOPIC_MODULES):
         if module:
             importlib.import_module(f"dl_workshop.{module}")
@@ -108,69 +134,136 @@ def get_exercise(name: str) -> Exercise:
     raise KeyError(f"no exercise named {name!r}; known exercises: {known}")
 
 
+#: Wrong attempts so far in this kernel, by exercise name: the hints get fuller as they add up.
+_WRONG_ATTEMPTS: collections.Counter = collections.Counter()
+
+
 def check_exercise(name: str, answer: Any) -> Callable:
     """Check ``answer`` against exercise ``name``, print the verdict, return the function to use."""
-    outcome = evaluate(name, answer)
+    ex = get_exercise(name)
+    outcome = evaluate(ex, answer, attempt=_WRONG_ATTEMPTS[name] + 1)
+    if outcome.kind in (WRONG, RAISED):
+        _WRONG_ATTEMPTS[name] += 1
     print(outcome.message)
-    return answer if outcome.kind == RIGHT else get_exercise(name).reference
+    importlib.import_module("dl_workshop.live").report(name, outcome.kind)  # the instructor's view, on a hub only
+    return answer if outcome.kind == RIGHT else ex.reference
 
 
-def evaluate(which: str | Exercise, answer: Any) -> Outcome:
-    """Run ``answer`` on every case of an exercise (given by name or itself) and say how it did."""
-    ex = get_exercise(which) if isinstance(which, str) else which
+def evaluate(which: str | Exercise, answer: Any, *, attempt: int = 1) -> Outcome:
+    """Run ``answer`` on every case of an exercise (given by name or itself) and say how it did.
+
+    ``attempt`` counts this try among the wrong ones: from the second on, the exercise's recipe joins the hint.
+    """
+    ex = which if isinstance(which, Exercise) else get_exercise(which)
+    try:
+        return _evaluate(ex, answer, attempt)
+    except Exception as error:  # the check's own safety net: whatever comes back, the learner gets a verdict
+        return _wrong(ex, f"the check could not make sense of what your function gave ({type(error).__name__})",
+                      ex.hint, attempt)
+
+
+def _evaluate(ex: Exercise, answer: Any, attempt: int) -> Outcome:
     if not callable(answer):
-        return _wrong(ex, f"expected a function, got {_describe(answer)}", "")
-    cases = ex.cases()
-    for args in cases:
-        try:
-            expected, got = _observe_both(ex, answer, args)
-        except NotImplementedError:
-            return _not_done(ex, "it still raises NotImplementedError")
-        except Exception as error:  # a learner's code may raise anything
-            return _raised(ex, error, answer)
+        return _wrong(ex, f"expected a function, got {_describe(answer)}", "", attempt)
+    if ex.compiled and ex.probes is None and not is_compiled(answer):
+        return _wrong(ex, "your function is not compiled", _HOW_TO_COMPILE, attempt)
+    cases = _cases(ex)
+    try:
+        observed = _observe_all(ex, answer, cases)
+    except NotImplementedError:
+        return _not_done(ex, "it still raises NotImplementedError")
+    except _NotCompiled:
+        return _wrong(ex, "the function you return is not compiled", _HOW_TO_COMPILE_RETURNED, attempt)
+    except (Exception, SystemExit) as error:  # a learner's code may raise anything
+        return _raised(ex, error, attempt)
+    for args, (expected, got) in zip(_cases(ex), observed):  # the cases as they were, should the answer change them
         if got is None:
             return _not_done(ex, "it returns None (is a `return` missing?)")
         mismatch = compare(expected, got, ex.rtol, ex.atol)
         if mismatch:
-            return _wrong(ex, f"{_call(ex.name, args)}: {mismatch}", _hint_for(ex, args, got))
+            return _wrong(ex, f"{_call(ex.name, args)}: {mismatch}", _hint_for(ex, args, got), attempt)
     checked = f"{len(cases)} cases" if len(cases) > 1 else "its test case"
     return Outcome(RIGHT, f"✅ {ex.name}: correct on {checked}. Your function is used from here on.")
 
 
-def _observe_both(ex: Exercise, answer: Callable, args: tuple) -> tuple:
-    """``(expected, got)``: what the reference and ``answer`` give on ``args``, as `_observe` sees them.
+# ---------------------------------------------------------------------------------------------------------
+# Running the answer and the reference
+# ---------------------------------------------------------------------------------------------------------
 
-    A traced exercise whose answer is a value compiles both calls into one program, one compilation instead
-    of two; see `_is_static` for the arguments it passes as static.
+#: Per exercise, made on its first check in this process: its cases, its probes, what the reference gives.
+_MADE: dict[Exercise, dict] = {}
+
+
+def _made(ex: Exercise) -> dict:
+    made = _MADE.get(ex)
+    if made is None:
+        made = _MADE[ex] = {"cases": list(ex.cases()), "expected": {}}
+        if ex.probes is not None:
+            made["probes"] = list(ex.probes())
+    return made
+
+
+def _cases(ex: Exercise) -> list:
+    """The cases of ``ex``, with fresh containers: an answer that changes a dict it is given spoils nothing."""
+    return [_fresh(args) for args in _made(ex)["cases"]]
+
+
+def _probes(ex: Exercise):
+    """The probes of ``ex`` as `_observe` takes them (a function giving fresh copies), or None."""
+    if ex.probes is None:
+        return None
+    probes = _made(ex)["probes"]
+    return lambda: [_fresh(probe) for probe in probes]
+
+
+def _fresh(value):
+    """A copy of ``value``'s dicts, lists, tuples and NumPy arrays (in their order); anything else as it is."""
+    if type(value) is dict:
+        return {key: _fresh(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_fresh(item) for item in value]
+    if _is_namedtuple(value):
+        return type(value)(*map(_fresh, value))
+    if type(value) is tuple:
+        return tuple(map(_fresh, value))
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _expected(ex: Exercise, index: int, args: tuple):
+    """What the reference gives on case ``index``, worked out once a process."""
+    expected = _made(ex)["expected"]
+    if index not in expected:
+        expected[index] = _observe(ex.reference, args, _probes(ex), ex.traced)
+    return expected[index]
+
+
+def _observe_all(ex: Exercise, answer: Callable, cases: list) -> list:
+    """``(expected, got)`` for every case.
+
+    A traced exercise whose answer is a value runs the reference and the answer on every case in one compiled
+    program; see `_program`.
     """
-    if not (ex.traced and ex.probes is None):
-        return _observe(ex.reference, args, ex.probes, ex.traced), _observe(answer, args, ex.probes, ex.traced)
-
-    def reference_and_answer(*case):
-        return ex.reference(*case), answer(*case)
-
-    static = [i for i, arg in enumerate(args) if _is_static(arg)]
-    return jax.jit(reference_and_answer, static_argnums=static)(*args)
+    if ex.traced and ex.probes is None:
+        return _program(ex, answer, cases)()
+    return [
+        (_expected(ex, index, args), _observe(answer, args, _probes(ex), ex.traced, must_compile=ex.compiled))
+        for index, args in enumerate(cases)
+    ]
 
 
-def _observe(function, args, probes, traced=False):
+def _observe(function, args, probes, traced=False, must_compile=False):
     """Call ``function(*args)``; when it returns a function, its values at ``probes`` instead.
 
-    ``traced`` runs the returned function under ``jax.jit``.
+    ``traced`` runs the returned function under ``jax.jit``; ``must_compile`` raises `_NotCompiled` when the
+    returned function is not compiled.
     """
     result = function(*args)
     if callable(result) and probes is not None:
-        result = jax.jit(result) if traced else result
+        if must_compile and not is_compiled(result):
+            raise _NotCompiled
+        result = _jitted(result) if traced else result
         return _ReturnedFunction([(probe, result(*probe)) for probe in probes()])
     return result
-
-
-def _is_static(arg) -> bool:
-    """Whether ``jit`` should take ``arg`` as a constant.
-
-    Functions, anything holding one (an optax optimizer) and Python ints (a step count, a size) are constants.
-    """
-    return any(callable(leaf) or isinstance(leaf, int) for leaf in jax.tree.leaves(arg))
 
 
 @dataclass(frozen=True)
@@ -180,10 +273,201 @@ class _ReturnedFunction:
     values: list
 
 
+class _NotCompiled(Exception):
+    """The function returned by an answer to a `compiled` exercise is not compiled."""
+
+
+_HOW_TO_COMPILE = "put @jax.jit on the line above its `def` (or wrap it: f = jax.jit(f))."
+_HOW_TO_COMPILE_RETURNED = (
+    "put @jax.jit on the line above the inner function's `def` (or return jax.jit(inner_function)); a step "
+    "that updates a Flax model in place needs @nnx.jit instead, which carries the model's updates out."
+)
+
+
+def is_compiled(function) -> bool:
+    """Whether ``function`` is compiled with `jax.jit` (or wraps a function that is).
+
+    What `jax.jit` returns has the methods ``lower`` and ``trace`` (the first stages of compiling); a plain
+    function, or one transformed by `grad` or `vmap` alone, has not. Wrappers made with `functools.wraps` or
+    `functools.partial` are looked through.
+    """
+    seen = set()
+    while function is not None and id(function) not in seen:
+        seen.add(id(function))
+        if callable(getattr(function, "lower", None)) and callable(getattr(function, "trace", None)):
+            return True
+        if isinstance(function, functools.partial):
+            function = function.func
+        else:
+            function = getattr(function, "__wrapped__", None)
+    return False
+
+
+# Compiled programs are kept, a few dozen at most, under a key that changes whenever what they compute could:
+# running a cell again defines a new function object, but with the same code it computes the same thing.
+_PROGRAMS: collections.OrderedDict = collections.OrderedDict()
+_MAX_PROGRAMS = 64
+
+
+def _cached(key, make):
+    """``make()``, kept under ``key`` (when there is one) for the next call."""
+    if key is None:
+        return make()
+    try:
+        program = _PROGRAMS.pop(key)
+    except KeyError:
+        program = make()
+    except TypeError:  # an unhashable key
+        return make()
+    _PROGRAMS[key] = program
+    while len(_PROGRAMS) > _MAX_PROGRAMS:
+        _PROGRAMS.popitem(last=False)
+    return program
+
+
+def _jitted(function):
+    """``jax.jit(function)``, the same compiled program for a function of the same code and values."""
+    fingerprint = _fingerprint(function)
+    return _cached(None if fingerprint is None else ("jit", fingerprint), lambda: jax.jit(function))
+
+
+def _program(ex: Exercise, answer: Callable, cases: list) -> Callable:
+    """A compiled program giving ``[(expected, got), ...]``, the reference's and the answer's value on every case.
+
+    One program for all the cases: one compilation instead of one a case and a function. Functions, anything
+    holding one (an optax optimizer) and Python ints (a step count, a size) reach both as constants.
+    """
+    leaves, treedef = jax.tree.flatten(cases)
+    static = tuple(leaf if _is_static(leaf) else None for leaf in leaves)
+    dynamic = [leaf for leaf in leaves if not _is_static(leaf)]
+
+    def make():
+        def reference_and_answer(dynamic_leaves):
+            values = iter(dynamic_leaves)
+            case_list = treedef.unflatten([next(values) if s is None else s for s in static])
+            return [(ex.reference(*args), answer(*args)) for args in case_list]
+
+        return jax.jit(reference_and_answer)
+
+    fingerprint = _fingerprint(answer)
+    key = None if fingerprint is None else ("cases", ex, fingerprint, treedef, static)
+    program = _cached(key, make)
+    return lambda: program(dynamic)
+
+
+def _is_static(leaf) -> bool:
+    """Whether ``jit`` should take a leaf of a case as a constant: anything but numbers and arrays (ints too)."""
+    if isinstance(leaf, (bool, int)):
+        return True
+    return not isinstance(leaf, (float, complex, np.ndarray, np.generic, jax.Array))
+
+
+def _fingerprint(function):
+    """`_fingerprint_of` ``function``, or None when even looking at it fails (a learner's object may do anything)."""
+    try:
+        return _fingerprint_of(function)
+    except Exception:
+        return None
+
+
+def _fingerprint_of(function, seen=()):
+    """A hashable key equal for two functions that compute the same thing; None when that cannot be told.
+
+    It holds the function's code (equal for a cell run again unchanged), its defaults, its closure and the
+    globals its code names, each by value for numbers and text, by identity for modules, arrays and library
+    objects, and recursively for functions. A mutable value (a dict, a NumPy array) gives None.
+    """
+    if id(function) in seen or len(seen) > 12:
+        return None
+    seen = (*seen, id(function))
+    if isinstance(function, functools.partial):
+        parts = (_fingerprint_of(function.func, seen), _value_key(function.args, seen),
+                 _value_key(tuple(sorted(function.keywords.items())), seen))
+        return None if None in parts else ("partial", *parts)
+    code = getattr(function, "__code__", None)
+    if not isinstance(code, types.CodeType):
+        wrapped = getattr(function, "__wrapped__", None)
+        if wrapped is not None and is_compiled(function):
+            inner = _fingerprint_of(wrapped, seen)
+            return None if inner is None else ("jit", inner)
+        return _value_key(function, seen)
+    names = _global_names(code)
+    namespace = getattr(function, "__globals__", {})
+    parts = (
+        tuple(_value_key(value, seen) for value in function.__defaults__ or ()),
+        tuple(_value_key(value, seen) for value in sorted((function.__kwdefaults__ or {}).items())),
+        tuple(_value_key(_cell_contents(cell), seen) for cell in function.__closure__ or ()),
+        tuple((name, _value_key(namespace[name], seen)) for name in names if name in namespace),
+    )
+    if any(None in part for part in parts):
+        return None
+    return (code, *parts)
+
+
+def _cell_contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # a cell not yet filled
+        return _EMPTY_CELL
+
+
+_EMPTY_CELL = object()
+_LIBRARIES = ("jax", "jaxlib", "numpy", "optax", "flax", "builtins", "functools", "math", "operator")
+
+
+def _value_key(value, seen):
+    """A hashable stand-in for ``value`` in a fingerprint, or None when it may change or cannot be told."""
+    if value is None or value is _EMPTY_CELL or isinstance(value, (bool, int, float, complex, str, bytes)):
+        return (type(value), value)
+    if isinstance(value, tuple):
+        keys = tuple(_value_key(item, seen) for item in value)
+        return None if None in keys else (type(value), keys)
+    if isinstance(value, (types.FunctionType, functools.partial)) or is_compiled(value):
+        return _fingerprint_of(value, seen)
+    if isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType, jax.Array)):
+        return _Identity(value)
+    if isinstance(value, (np.ndarray, dict, list, set)):
+        return None
+    module = (getattr(type(value), "__module__", "") or "").split(".")[0]
+    return _Identity(value) if module in _LIBRARIES else None
+
+
+class _Identity:
+    """Equal only to a stand-in for the very same object, which it keeps alive."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return isinstance(other, _Identity) and other.value is self.value
+
+    def __hash__(self):
+        return id(self.value)
+
+
+def _global_names(code: types.CodeType) -> tuple:
+    """The names ``code`` and the functions defined in it may look up among the globals."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names.update(_global_names(constant))
+    return tuple(sorted(names))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Comparing: types first, then values
+# ---------------------------------------------------------------------------------------------------------
+
+
 def compare(expected, got, rtol=1e-4, atol=1e-5, where="") -> str:
     """Describe the first difference between ``expected`` and ``got``; '' when they agree.
 
-    Handles numbers, arrays, tuples and lists, dicts, and values of returned functions.
+    Handles numbers, arrays, tuples and lists, dicts, other pytrees, and values of returned functions. The
+    type of ``got`` is checked first: text, a bool, a complex number or a list where a number or an array is
+    expected is a difference however its value reads. Values agree when ``|got − expected| ≤ atol + rtol ·
+    |expected|`` everywhere.
     """
     if isinstance(expected, _ReturnedFunction):
         if not isinstance(got, _ReturnedFunction):
@@ -193,18 +477,20 @@ def compare(expected, got, rtol=1e-4, atol=1e-5, where="") -> str:
             if mismatch:
                 return f"the returned function at ({_args(probe)}): {mismatch}"
         return ""
-    if isinstance(expected, dict):
+    if isinstance(expected, Mapping):
         return _compare_dicts(expected, got, rtol, atol, where)
     if isinstance(expected, (tuple, list)):
         return _compare_sequences(expected, got, rtol, atol, where)
-    return _compare_arrays(expected, got, rtol, atol, where)
+    if _is_arraylike(expected):
+        return _compare_arrays(expected, got, rtol, atol, where)
+    return _compare_trees(expected, got, rtol, atol, where)
 
 
 def _compare_dicts(expected, got, rtol, atol, where):
-    if not isinstance(got, dict):
-        return f"{where}expected a dict with keys {sorted(expected)}, got {_describe(got)}"
+    if not isinstance(got, Mapping):
+        return f"{where}expected a dict with keys {_keys(expected)}, got {_describe(got)}"
     if set(got) != set(expected):
-        return f"{where}expected keys {sorted(expected)}, got keys {sorted(got)}"
+        return f"{where}expected keys {_keys(expected)}, got keys {_keys(got)}"
     for key in expected:
         mismatch = compare(expected[key], got[key], rtol, atol, f"{where}[{key!r}] ")
         if mismatch:
@@ -213,7 +499,7 @@ def _compare_dicts(expected, got, rtol, atol, where):
 
 
 def _compare_sequences(expected, got, rtol, atol, where):
-    kind = type(expected).__name__
+    kind = type(expected).__name__ if not _is_namedtuple(expected) else "tuple"
     if not isinstance(got, (tuple, list)):
         return f"{where}expected a {kind} of {len(expected)}, got {_describe(got)}"
     if len(got) != len(expected):
@@ -225,18 +511,33 @@ def _compare_sequences(expected, got, rtol, atol, where):
     return ""
 
 
+def _compare_trees(expected, got, rtol, atol, where):
+    """Any other pytree (a dataclass, an optax state): the same structure, then leaf by leaf."""
+    expected_leaves, expected_tree = jax.tree.flatten_with_path(expected)
+    got_leaves, got_tree = jax.tree.flatten_with_path(got)
+    if expected_tree != got_tree:
+        return f"{where}expected {_describe(expected)}, got {_describe(got)}"
+    for (path, value), (_, other) in zip(expected_leaves, got_leaves):
+        mismatch = compare(value, other, rtol, atol, f"{where}{jax.tree_util.keystr(path)} ")
+        if mismatch:
+            return mismatch
+    return ""
+
+
 def _compare_arrays(expected, got, rtol, atol, where):
-    expected_array = np.asarray(expected)
-    try:
-        got_array = np.asarray(got, dtype=expected_array.dtype)
-    except (TypeError, ValueError):
-        return f"{where}expected {_show(expected)}, got {_describe(got)}"
+    expected_array = _as_array(expected)
+    problem = _type_problem(expected_array, got)
+    if problem:
+        return where + problem
+    got_array = _as_array(got)
     if got_array.shape != expected_array.shape:
-        return (
-            f"{where}expected shape {expected_array.shape}, got shape {got_array.shape}"
-            f" ({_show(got)})"
-        )
-    close = np.isclose(got_array, expected_array, rtol=rtol, atol=atol, equal_nan=True)
+        return f"{where}expected shape {expected_array.shape}, got shape {got_array.shape} ({_show(got)})"
+    if expected_array.dtype == bool:
+        close = got_array == expected_array
+    else:
+        exact = np.complex128 if expected_array.dtype.kind == "c" else np.float64
+        close = np.isclose(got_array.astype(exact), expected_array.astype(exact), rtol=rtol, atol=atol,
+                           equal_nan=True)
     if close.all():
         return ""
     if close.ndim == 0:
@@ -249,15 +550,80 @@ def _compare_arrays(expected, got, rtol, atol, where):
     )
 
 
+def _type_problem(expected: np.ndarray, got) -> str:
+    """What is wrong with the type of ``got`` where an array like ``expected`` is expected; '' when nothing."""
+    wanted = _wanted(expected)
+    if isinstance(got, (str, bytes)) or getattr(getattr(got, "dtype", None), "kind", "") in ("U", "S"):
+        return f"expected {wanted}, got the text {_show(got)}: return the number itself, not a string"
+    if isinstance(got, (tuple, list)):
+        return f"expected {wanted}, got {_describe(got)}: {_one_array_fix(got)}"
+    if isinstance(got, Mapping) or callable(got) or got is None:
+        return f"expected {wanted}, got {_describe(got)}"
+    if not _is_arraylike(got):
+        return f"expected {wanted}, got {_describe(got)}, which is not a number or an array"
+    got_kind = _as_array(got).dtype.kind
+    if got_kind == "O":
+        return (f"expected {wanted}, got an array of Python objects (dtype object): return an array of numbers "
+                "(were rows of different lengths, or None, put into one array?)")
+    if expected.dtype.kind == "b" and got_kind != "b":
+        return f"expected {wanted}, got {_show(got)}: return True or False (a comparison gives one)"
+    if got_kind == "b" and expected.dtype.kind != "b":
+        return (f"expected {wanted}, got {_show(got)}, a bool: return the number itself, not a comparison "
+                "(x > 0 gives True or False)")
+    if got_kind == "c" and expected.dtype.kind != "c":
+        return (f"expected {wanted}, got a complex number ({_show(got)}): the answer is real, so something made "
+                "complex numbers (functions for general matrices, like jnp.linalg.eigvals, return complex ones; "
+                "so does a square root or log of a complex or negative value)")
+    if got_kind not in "biufc":
+        return f"expected {wanted}, got {_describe(got)}"
+    return ""
+
+
+def _wanted(expected: np.ndarray) -> str:
+    if expected.dtype.kind == "b":
+        return f"a bool ({_show(expected)})" if expected.ndim == 0 else f"an array of bools of shape {expected.shape}"
+    return _show(expected) if expected.size <= 6 else f"an array of shape {expected.shape}"
+
+
+def _one_array_fix(got) -> str:
+    if not got or not all(map(_is_arraylike, got)):
+        return "return one number or array"
+    if all(np.ndim(item) > 0 for item in got):
+        return "return one array: `jnp.stack(path)` makes a list of arrays `path` into one"
+    return "return one array: `jnp.array(values)` makes a list of numbers `values` into one"
+
+
+def _is_arraylike(value) -> bool:
+    return isinstance(value, (bool, int, float, complex, np.ndarray, np.generic, jax.Array)) or (
+        hasattr(value, "__array__") and hasattr(value, "shape") and hasattr(value, "dtype")
+    )
+
+
+def _as_array(value) -> np.ndarray:
+    if _is_key(value):
+        return np.asarray(jax.random.key_data(value))
+    return np.asarray(value)
+
+
+def _keys(mapping) -> list:
+    """The keys of a dict in a stable order, whatever their types."""
+    return sorted(mapping, key=lambda key: (type(key).__name__, repr(key)))
+
+
 def _hint_for(ex: Exercise, args: tuple, got) -> str:
     """The hint of the first slip that reproduces ``got``, else the exercise's general hint."""
     for slip in ex.slips:
         try:
-            if not compare(_observe(slip.answer, args, ex.probes), got, ex.rtol, ex.atol):
+            if not compare(_observe(slip.answer, args, _probes(ex)), got, ex.rtol, ex.atol):
                 return slip.hint
         except Exception:  # a slip that does not apply to these arguments
             continue
     return ex.hint
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Verdicts
+# ---------------------------------------------------------------------------------------------------------
 
 
 def _not_done(ex: Exercise, why: str) -> Outcome:
@@ -267,32 +633,250 @@ def _not_done(ex: Exercise, why: str) -> Outcome:
     )
 
 
-def _wrong(ex: Exercise, what: str, hint: str) -> Outcome:
-    lines = [f"❌ {ex.name}: {what}."]
-    if hint:
-        lines.append(f"   Hint: {hint}")
-    lines.append("   The reference answer is used for now; fix yours and run the cell again.")
+def _hints(ex: Exercise, hint: str, attempt: int) -> list:
+    lines = [f"   Hint: {hint}"] if hint else []
+    if attempt > 1 and ex.recipe:
+        lines.append(f"   Recipe: {ex.recipe}")
+    return lines
+
+
+def _wrong(ex: Exercise, what: str, hint: str, attempt: int = 1) -> Outcome:
+    lines = [f"❌ {ex.name}: {what}.", *_hints(ex, hint, attempt),
+             "   The reference answer is used for now; fix yours and run the cell again."]
     return Outcome(WRONG, "\n".join(lines), {"hint": hint})
 
 
-def _raised(ex: Exercise, error: Exception, answer: Callable) -> Outcome:
-    where = _learner_line(error, answer)
-    return Outcome(
-        RAISED,
-        f"❌ {ex.name}: your code raised {type(error).__name__}: {error}{where}.\n"
-        "   The reference answer is used for now; fix yours and run the cell again.",
-    )
+def _raised(ex: Exercise, error: BaseException, attempt: int = 1) -> Outcome:
+    frame, lineno = _learner_frame(error)
+    where = _line(frame, lineno)
+    meaning = _explain(error, frame, lineno)
+    if meaning:
+        first = f"❌ {ex.name}: your code raised {type(error).__name__}{where}."
+        lines = [first, f"   {meaning}"]
+    else:
+        lines = [f"❌ {ex.name}: your code raised {type(error).__name__}: {_plain(error)}{where}."]
+    lines += _hints(ex, ex.hint, attempt)
+    lines.append("   The reference answer is used for now; fix yours and run the cell again.")
+    return Outcome(RAISED, "\n".join(lines), {"hint": ex.hint, "error": type(error).__name__})
 
 
-def _learner_line(error: Exception, answer: Callable) -> str:
-    """' at line N: `code`' for the deepest frame of the learner's own cell or file."""
-    filename = getattr(getattr(answer, "__code__", None), "co_filename", None)
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == filename]
-    if not frames:
+# ---------------------------------------------------------------------------------------------------------
+# JAX's errors in plain words
+# ---------------------------------------------------------------------------------------------------------
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_LIBRARY_DIRS = tuple(
+    os.path.join(os.path.abspath(path), "")
+    for path in {_PACKAGE_DIR, *(sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib"))}
+)
+_INTERNALS = ("dl_workshop", "checks.py", "_observe", "reference_and_answer", "site-packages", _PACKAGE_DIR)
+
+_TRACING = (
+    "JAX compiles or differentiates this code by tracing it: it runs it once on placeholders (tracers) that "
+    "stand for any value, so nothing in it can need the actual number."
+)
+
+
+def _explain(error: BaseException, frame, lineno) -> str:
+    """JAX's (or NumPy's) error in plain words with what to write instead; '' for an error of another kind."""
+    text = str(error)
+    names = {cls.__name__ for cls in type(error).__mro__}
+    unpacked = _unpacked_dict(frame)
+    if unpacked:
+        return unpacked
+    if "TracerBoolConversionError" in names:
+        return (f"{_TRACING} Python's `if`, `while`, `and`, `or` need a concrete True or False: use jnp.where(…) "
+                "(or jax.lax.cond) to choose between values, and jnp, not np or float().")
+    if "TracerIntegerConversionError" in names:
+        return (f"{_TRACING} range(), int() and indexing need a concrete whole number: pass counts as plain "
+                "Python ints, and use jnp, not np or float(), on arrays.")
+    if "TracerArrayConversionError" in names:
+        return (f"{_TRACING} NumPy (np.…) needs actual numbers: use jnp, not np or float() (jnp.exp, jnp.sum, "
+                "jnp.mean work on tracers).")
+    if "UnexpectedTracerError" in names:
+        return (f"{_TRACING} A placeholder escaped: a value computed inside was kept outside the function (in a "
+                "global variable or a list made outside it). Return values instead of storing them.")
+    if "ConcretizationTypeError" in names:
+        return _TRACER_FIX
+    if "Only scalar arrays can be converted to Python scalars" in text:
+        return ("float() or int() was given a whole array, which is not one number: keep it an array (drop "
+                "float()), or pick one element first.")
+    if "truth value of an array with more than one element is ambiguous" in text:
+        return ("an `if` (or `and`, `or`) was asked about a whole array at once: choose elementwise with "
+                "jnp.where(condition, a, b), or ask jnp.all(…) / jnp.any(…).")
+    if "expected a callable" in text.lower():
+        return ("a value was passed where a function was expected: jax.grad, jax.jit and jax.vmap take the function "
+                "itself, as in jax.grad(f)(x), not its value f(x).")
+    if "is not callable" in text:
+        return (f"a value is called like a function ({_plain(error)}): did you write f(x)(y) where f(x) is "
+                "already a number, or give a variable the name of a function?")
+    if isinstance(error, TypeError) and "scan body" in text:
+        detail = [line.strip() for line in text.splitlines() if line.strip().startswith("The input carry")]
+        detail = _plain_text(re.sub(r"<class '(\w+)'>", r"\1", detail[0])) if detail else ""
+        return (
+            "the step function of jax.lax.scan must return a pair (new_carry, output), and new_carry must have the "
+            "same structure, shapes and dtypes as the carry it was given" + (f": {detail}." if detail else ".")
+        )
+    operands = re.search(r"unsupported operand type\(s\) for (\S+): '(\w+)' and '(\w+)'", text)
+    if operands:
+        return _operand_story(*operands.groups())
+    if "vmap" in text and re.search(r"inconsistent sizes|rank|axis", text):
+        return ("jax.vmap maps every argument along its axis 0 unless told otherwise: an argument that is the same "
+                "for every call (a number such as a step size, or a shared array) must not be mapped. Say so with "
+                "in_axes, None for that argument (in_axes=(0, None)), or leave it out of the mapped function (a "
+                "closure or functools.partial).")
+    if isinstance(error, (TypeError, ValueError)) and re.search(r"shape|core dimension|inconsistent sizes", text):
+        return _shape_story(text, frame, lineno)
+    if isinstance(error, TypeError) and text.startswith("Argument") and "not a valid JAX type" in text:
+        kind = re.search(r"of type '?<class '(\w+)'>", text)
+        return (f"{'a ' + kind.group(1) if kind else 'a value that is not an array'} was handed to a transformed "
+                "function (jax.vmap, jax.jit, jax.grad) as an argument, and JAX transforms arrays only. Hold it "
+                "fixed: with vmap, in_axes=None for that argument; with jit, static_argnums; or bind it in a "
+                "closure (lambda theta: f(loss, theta, ...)).")
+    if isinstance(error, TypeError) and "not a valid JAX type" in text:
+        kind = re.search(r"of type <class '(\w+)'>", text)
+        return (f"your function returned {'a ' + kind.group(1) if kind else 'a value'} where JAX needs numbers "
+                "or arrays: return the number or array itself.")
+    if isinstance(error, TypeError) and frame is None and re.search(r"positional argument|keyword argument", text):
+        return (f"a function was called with arguments it does not take ({_plain(error)}). If the exercise asks "
+                "you to return a function, the function you return is called the way the exercise describes: "
+                "check how many arguments it takes. Otherwise keep the parameters of the exercise's `def` line, "
+                "in the same order.")
+    attribute = re.search(r"(?:Tracer|Array\w*)'? (?:object )?has no attribute '?(\w+)", text)
+    if attribute:
+        name = attribute.group(1)
+        grow = " Arrays do not grow: collect values in a Python list, then jnp.stack(the_list)." * (name == "append")
+        return (f"a JAX array has no `.{name}` (under jit or grad your arrays are tracers, which behave like JAX "
+                f"arrays).{grow}")
+    if "Tracer" in text:
+        return _TRACER_FIX
+    return ""
+
+
+_TRACER_FIX = (
+    f"{_TRACING} float(), int() and .item() need an actual number: use jnp, not np or float(), and keep "
+    "values as arrays."
+)
+
+
+def _operand_story(operator: str, left: str, right: str) -> str:
+    """Arithmetic on something that is not a number or an array."""
+    kinds = {left, right}
+    if "dict" in kinds:
+        return (f"`{operator}` does not work on a dict of parameters: go through them with jax.tree.map, as in "
+                "jax.tree.map(lambda p, g: p - step_size * g, theta, grads); with optax, "
+                "optax.apply_updates(theta, updates) adds the updates (they already point downhill).")
+    if "function" in kinds:
+        return f"a function was used as a number in `{operator}`: call it, as in f(x), to get its value."
+    if "NoneType" in kinds:
+        return f"a value in `{operator}` is None: a function without a `return` line gives None."
+    if "list" in kinds or "tuple" in kinds:
+        return (f"`{operator}` on a Python {'list' if 'list' in kinds else 'tuple'}: make it one array first "
+                "(jnp.array(values), or jnp.stack(arrays)).")
+    if "str" in kinds:
+        return f"`{operator}` on text (a str): use the number, not its name in quotes."
+    return f"`{operator}` does not work between a {left} and a {right}."
+
+
+def _unpacked_dict(frame) -> str:
+    """When a dict was unpacked (``w, b = theta`` gives the keys), what happened and what to write instead."""
+    if frame is None:
         return ""
-    frame = frames[-1]
-    code = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
-    return f" at line {frame.lineno}: `{code}`" if code else f" at line {frame.lineno}"
+    scope = dict(frame.f_locals)
+    for name, value in scope.items():
+        if not isinstance(value, Mapping):
+            continue
+        keys = [key for key in value if isinstance(key, str)]
+        taken = [var for var, other in scope.items() if isinstance(other, str) and other in keys and var != name]
+        if len(taken) >= 2 and _assigns(frame, taken, name):
+            values = ", ".join(f"{name}[{scope[var]!r}]" for var in taken)
+            return (f"unpacking a dict gives its keys, not its values: `{', '.join(taken)} = {name}` made "
+                    f"{taken[0]} the string {scope[taken[0]]!r}. Take the values by name: "
+                    f"{', '.join(taken)} = {values}.")
+    return ""
+
+
+def _assigns(frame, targets: list, source: str) -> bool:
+    """Whether the frame's code has the line ``a, b = source`` for the names ``targets``."""
+    try:
+        lines, _ = inspect.getsourcelines(frame.f_code)
+    except (OSError, TypeError):
+        return False
+    name = "(?:" + "|".join(map(re.escape, targets)) + ")"
+    pattern = rf"^\s*\(?\s*{name}(?:\s*,\s*{name})+\s*,?\s*\)?\s*=\s*{re.escape(source)}"
+    return any(re.match(pattern + r"\s*(#.*)?$", line) for line in lines)
+
+
+def _shape_story(text: str, frame, lineno) -> str:
+    """A shape mismatch: the operation and both shapes (from the message, or the arrays on the failing line)."""
+    operation = re.match(r"(\w+)(?: got|:| requires)", text)
+    operation = {"add": "+", "sub": "−", "mul": "*", "div": "/", "dot_general": "@ (a matrix product)",
+                 "matmul": "@ (a matrix product)", "pow": "**"}.get(operation.group(1) if operation else "", "")
+    if "core dimension" in text and not operation:
+        operation = "a linear-algebra function" if "solve" in text or "(m,m)" in text else "a matrix product"
+    shapes = re.findall(r"\(\d+(?:,\s*\d+)*,?\)", text)
+    operands = _shapes_on_line(frame, lineno)
+    said = f"the shapes do not fit together{' in ' + operation if operation else ''}"
+    sizes = re.search(r"(\d+) vs (\d+)|size (\d+) is different from (\d+)", text)
+    if len(shapes) >= 2:
+        said += f": {shapes[0]} and {shapes[1]}"
+    elif sizes:
+        said += ": lengths {} and {} along the axis they share".format(*[g for g in sizes.groups() if g])
+    if operands:
+        said += (";" if len(shapes) >= 2 else ":") + " on that line " + ", ".join(
+            f"{name} has shape {shape}" for name, shape in operands)
+    column_and_vector = any(s.endswith(", 1)") for s in shapes) and any(re.fullmatch(r"\(\d+,\)", s) for s in shapes)
+    tip = (" An (n, 1) column against an (n,) vector is the usual cause: make both the same shape."
+           if column_and_vector else "")
+    return said + ". Check the shape of each array the operation gets (print(a.shape)) against what it needs." + tip
+
+
+def _shapes_on_line(frame, lineno) -> list:
+    if frame is None:
+        return []
+    code = linecache.getline(frame.f_code.co_filename, lineno)
+    scope = frame.f_locals
+    found = []
+    for name in dict.fromkeys(re.findall(r"[A-Za-z_]\w*", code)):
+        value = scope.get(name)
+        if value is not None and hasattr(value, "shape") and hasattr(value, "dtype"):
+            found.append((name, tuple(value.shape)))
+    return found
+
+
+def _learner_frame(error: BaseException):
+    """``(frame, line number)`` of the deepest frame in the learner's own code, or ``(None, None)``."""
+    found = (None, None)
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        filename = frame.f_code.co_filename
+        if not filename.startswith("<frozen") and not os.path.abspath(filename).startswith(_LIBRARY_DIRS):
+            found = (frame, lineno)
+    return found
+
+
+def _line(frame, lineno) -> str:
+    """' at line N: `code`' for the learner's frame."""
+    if frame is None:
+        return ""
+    code = linecache.getline(frame.f_code.co_filename, lineno).strip()
+    return f" at line {lineno}: `{code}`" if code else f" at line {lineno}"
+
+
+def _plain(error: BaseException) -> str:
+    """The first line of an error's message, without anything that names the check's own code."""
+    return _plain_text(str(error).strip().splitlines()[0] if str(error).strip() else "")
+
+
+def _plain_text(text: str) -> str:
+    sentences = re.split(r"(?<=[.;])\s+", text)
+    kept = [s for s in sentences if not any(internal in s for internal in _INTERNALS)]
+    text = " ".join(kept).rstrip(".")
+    return text if len(text) <= 240 else text[:237] + "…"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Showing values
+# ---------------------------------------------------------------------------------------------------------
 
 
 def _call(name: str, args: tuple) -> str:
@@ -309,7 +893,10 @@ def _is_bulky(value) -> bool:
         return True
     if isinstance(value, (dict, tuple, list)):
         return False
-    return callable(value) or _is_key(value) or np.size(value) > 6
+    try:
+        return callable(value) or _is_key(value) or np.size(value) > 6
+    except Exception:
+        return True
 
 
 def _is_namedtuple(value) -> bool:
@@ -322,39 +909,67 @@ def _is_key(value) -> bool:
 
 
 def _describe(value) -> str:
-    """A short description of a value's kind: 'a function polynomial', 'an array of shape (100,)'."""
+    """A short description of a value's kind: 'the function polynomial', 'an array of shape (100,)'."""
     if value is None:
         return "None"
     if callable(value):
         return f"the function {getattr(value, '__name__', type(value).__name__)}"
     if _is_namedtuple(value):
         return f"a {type(value).__name__}"
-    if isinstance(value, dict):
-        return f"a dict with keys {sorted(value, key=str)}"
+    if isinstance(value, (str, bytes)):
+        return f"the text {_repr(value)} (a {type(value).__name__})"
+    if isinstance(value, bool):
+        return f"{value}, a bool"
+    if isinstance(value, Mapping):
+        return f"a dict with keys {_keys(value)}"
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)}"
+        inner = {_kind(item) for item in value}
+        return f"a {type(value).__name__} of {len(value)}" + (f" {inner.pop()}s" if len(inner) == 1 else "")
     if _is_key(value):
         return "a jax.random key"
-    if isinstance(value, (int, float, complex, np.ndarray, np.generic)) or hasattr(value, "shape"):
+    if _is_arraylike(value):
         shape = np.shape(value)
         return f"an array of shape {shape}" if shape else f"the number {_show(value)}"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {_repr(value)}"
+
+
+def _kind(item) -> str:
+    if _is_arraylike(item) and np.ndim(item) > 0:
+        return "array"
+    return "number" if _is_arraylike(item) and not isinstance(item, bool) else type(item).__name__
+
+
+def _repr(value) -> str:
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _show(value) -> str:
     """A value printed compactly, numbers to four significant figures."""
     if callable(value) or _is_namedtuple(value):
         return _describe(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_repr(k)}: {_show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, tuple):
         return "(" + ", ".join(_show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (str, bytes)):
+        return _repr(value)
     try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return repr(value)
+        array = np.asarray(value)
+        if array.dtype.kind == "c":
+            return _repr(complex(array)) if array.ndim == 0 else _repr(array)
+        if array.dtype.kind == "b":
+            return _repr(array.tolist())
+        array = array.astype(float)
+    except Exception:
+        return _repr(value)
     if array.ndim == 0:
         return f"{float(array):.4g}"
     text = np.array2string(array, precision=4, threshold=6, edgeitems=2, separator=", ")

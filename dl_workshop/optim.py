@@ -11,8 +11,15 @@
   every step: the fallback, and the baseline of the benchmarks.
 - :func:`descend_until` descends until a stopping rule, given the `StepChange`
   of each step, says stop.
+
+Every one checks its arguments at the door (``n_steps`` a whole number ≥ 0,
+``step_size`` a finite number > 0, the data non-empty and finite), with a
+message that names the argument, and every one that returns to Python follows
+one divergence policy: when the loss stops being finite, stop, warn with a
+:class:`DivergenceWarning`, and return the last parameters whose loss was finite.
 """
 
+import math
 import warnings
 from functools import partial
 from typing import NamedTuple
@@ -32,6 +39,10 @@ class DivergenceWarning(RuntimeWarning):
     """The loss turned infinite or NaN: the step size is too large for this problem."""
 
 
+class PlainLoopWarning(RuntimeWarning):
+    """The loss cannot be compiled, so descent runs as a (much slower) plain Python loop."""
+
+
 def descend(loss, params, *data, step_size, n_steps, progress=None):
     """Run ``n_steps`` of gradient descent on ``loss(params, *data)``; return ``(params, losses)``.
 
@@ -42,17 +53,17 @@ def descend(loss, params, *data, step_size, n_steps, progress=None):
     losses before them. ``progress`` forces the progress bar on or off; by
     default it shows for runs of ``PROGRESS_STEPS`` steps or more.
     """
-    if n_steps < 0:
-        raise ValueError(f"n_steps must be a whole number ≥ 0, got {n_steps}")
+    check_arguments(step_size, n_steps, data)
     show = n_steps >= PROGRESS_STEPS if progress is None else progress
-    losses = []
+    losses, previous_start = [], None
     with _progress_bar(n_steps, show) as bar:
         for done in range(0, n_steps, CHUNK):
             steps = min(CHUNK, n_steps - done)
             try:
                 moved, chunk_losses = _scan(loss, params, data, step_size, steps)
             except jax.errors.JAXTypeError as error:
-                print(f"This loss cannot be compiled ({type(error).__name__}); running the plain Python loop instead.")
+                warnings.warn(f"this loss cannot be compiled ({type(error).__name__}), so descent runs as a plain "
+                              "Python loop instead, which is much slower", PlainLoopWarning, stacklevel=2)
                 return plain_descent(loss, params, *data, step_size=step_size, n_steps=n_steps)
             chunk_losses = np.asarray(chunk_losses)
             diverged = np.flatnonzero(~np.isfinite(chunk_losses))
@@ -60,8 +71,10 @@ def descend(loss, params, *data, step_size, n_steps, progress=None):
                 first = int(diverged[0])
                 losses.append(chunk_losses[:first])
                 _warn_divergence(done + first, chunk_losses[first], step_size)
+                if first == 0 and previous_start is not None:  # the last finite point ends the previous chunk
+                    params, first = previous_start, CHUNK
                 return _steps_taken(loss, params, data, step_size, first - 1), _concatenate(losses)
-            params = moved
+            previous_start, params = params, moved
             losses.append(chunk_losses)
             bar.update(steps)
     return params, _concatenate(losses)
@@ -72,6 +85,7 @@ def scan_descent(loss, params, *data, step_size, n_steps):
 
     A pure function: use it inside `jax.vmap` or `jax.jit`.
     """
+    check_arguments(step_size, n_steps, data)
     return _scan(loss, params, data, step_size, n_steps)
 
 
@@ -80,9 +94,20 @@ def descent_path(loss, params, *data, step_size, n_steps):
 
     Returns ``(path, losses)``: ``path`` stacks the ``n_steps + 1`` values of
     ``params``, leaf by leaf, from the start to the end; ``losses`` is as in
-    :func:`scan_descent`.
+    :func:`scan_descent`. Called with concrete values (not inside `jit` or
+    `vmap`), it follows the divergence policy: the path ends at the last point
+    whose loss is finite.
     """
-    return _descent_path(loss, params, data, step_size, n_steps)
+    check_arguments(step_size, n_steps, data)
+    path, losses = _descent_path(loss, params, data, step_size, n_steps)
+    if isinstance(losses, jax.core.Tracer):
+        return path, losses
+    diverged = np.flatnonzero(~np.isfinite(np.asarray(losses)))
+    if diverged.size:
+        first = int(diverged[0])
+        _warn_divergence(first, losses[first], step_size)
+        return jax.tree.map(lambda visited: visited[:first], path), losses[:first]
+    return path, losses
 
 
 @partial(jax.jit, static_argnums=(0, 4))
@@ -103,6 +128,7 @@ def plain_descent(loss, params, *data, step_size, n_steps):
 
     It stops like :func:`descend` when the loss stops being finite.
     """
+    check_arguments(step_size, n_steps, data)
     step = _gradient_step(loss, data, step_size)
     losses, last_finite = [], params
     for index in range(n_steps):
@@ -113,6 +139,21 @@ def plain_descent(loss, params, *data, step_size, n_steps):
         losses.append(value)
         last_finite, params = params, moved
     return params, jnp.asarray(losses, dtype=jnp.float32)
+
+
+def descend_two(grad_fn, a, b, step_size, n_steps, one_at_a_time=False):
+    """``n_steps`` of gradient descent on two numbers, in a plain Python loop; ``grad_fn(a, b)`` gives the
+    partial derivatives in ``a`` and ``b``.
+
+    ``one_at_a_time`` moves ``b`` with the gradient taken after ``a`` has moved: a common slip, for the checks.
+    """
+    for _ in range(n_steps):
+        da, db = grad_fn(a, b)
+        a = a - step_size * da
+        if one_at_a_time:
+            db = grad_fn(a, b)[1]
+        b = b - step_size * db
+    return a, b
 
 
 @partial(jax.jit, static_argnums=(0, 4))
@@ -147,12 +188,56 @@ def _progress_bar(n_steps, show):
 
 
 def _warn_divergence(step, value, step_size):
-    warnings.warn(
-        f"the loss became {float(value)} at step {step}, so descent stopped there; "
-        f"try a smaller step size than {step_size}.",
-        DivergenceWarning,
-        stacklevel=3,
-    )
+    if step == 0:  # no step was taken: the step size cannot be the cause
+        message = (f"the loss is {float(value)} at the starting parameters, before any step: check the starting "
+                   "parameters and the loss function (the step size is not the cause).")
+    else:
+        message = (f"the loss became {float(value)} at step {step}, so descent stopped there; "
+                   f"try a smaller step size than {step_size}.")
+    warnings.warn(message, DivergenceWarning, stacklevel=3)
+
+
+def check_arguments(step_size, n_steps, data=()):
+    """Raise a ValueError that names the argument unless ``n_steps`` is a whole number ≥ 0, ``step_size`` a finite
+    number > 0 and every array in ``data`` non-empty and finite. Values being traced (inside `jit` or `vmap`)
+    were checked where they were concrete, and pass."""
+    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
+        raise ValueError(f"n_steps must be a whole number ≥ 0, got {n_steps!r}")
+    if not isinstance(step_size, jax.core.Tracer) and not _is_positive_number(step_size):
+        raise ValueError(f"step_size must be a finite number > 0, got {step_size!r}")
+    for position, argument in enumerate(data, start=1):
+        for leaf in jax.tree.leaves(argument):
+            _check_data_leaf(leaf, position)
+
+
+def _is_numeric(leaf) -> bool:
+    """Numbers and arrays of numbers (not random keys, strings or functions)."""
+    dtype = getattr(leaf, "dtype", None)
+    if dtype is None:
+        return isinstance(leaf, (int, float)) and not isinstance(leaf, bool)
+    return not jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key) and np.issubdtype(dtype, np.number)
+
+
+def _is_positive_number(value) -> bool:
+    if isinstance(value, (bool, str, bytes)) or np.ndim(value) != 0:
+        return False
+    try:
+        return math.isfinite(float(value)) and float(value) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_data_leaf(leaf, position):
+    """Raise if a numeric array of the data is empty or holds NaN or infinite values."""
+    if isinstance(leaf, jax.core.Tracer) or not _is_numeric(leaf):
+        return
+    values = np.asarray(leaf)
+    if values.size == 0:
+        raise ValueError(f"data argument {position} is empty (shape {values.shape}): there is nothing to fit")
+    bad = int(np.size(values) - np.count_nonzero(np.isfinite(values)))
+    if bad:
+        raise ValueError(f"data argument {position} (shape {values.shape}) holds {bad} NaN or infinite "
+                         "value(s): remove or replace them before fitting")
 
 
 def _concatenate(pieces):
@@ -161,11 +246,11 @@ def _concatenate(pieces):
 
 
 class StepChange(NamedTuple):
-    """What one step of gradient descent changed; a stopping rule looks at these."""
+    """What a stopping rule sees after a step: two changes, and the size of the gradient that made the step."""
 
-    parameters: jax.Array  # ‖θ_{t+1} − θ_t‖
-    loss: jax.Array  # |L(θ_{t−1}) − L(θ_t)|
-    gradient_norm: jax.Array  # ‖∇L(θ_t)‖
+    parameter_change: jax.Array  # ‖θ_{t+1} − θ_t‖ (= η‖∇L(θ_t)‖ for plain gradient descent)
+    loss_change: jax.Array  # |L(θ_{t−1}) − L(θ_t)|, the previous step's change in the loss
+    gradient_norm: jax.Array  # ‖∇L(θ_t)‖, a size, not a change
 
 
 def tree_norm(tree):
@@ -177,30 +262,40 @@ def descend_until(loss, theta, *data, step_size, stop, max_steps=100_000):
     """Gradient descent on ``loss(theta, *data)`` until ``stop(change)`` is true or ``max_steps`` are taken.
 
     ``stop`` receives the `StepChange` of the step just taken and returns a boolean. The loop is compiled
-    once per loss, rule and ``max_steps``. Returns ``(theta, steps taken)``.
+    once per loss, rule and ``max_steps``. Returns ``(theta, steps taken)``. When the loss stops being finite,
+    it stops there with a :class:`DivergenceWarning` and returns the last parameters whose loss was finite.
     """
-    return _descend_until(loss, stop, max_steps, theta, data, step_size)
+    check_arguments(step_size, max_steps, data)
+    theta, steps, last_loss = _descend_until(loss, stop, max_steps, theta, data, step_size)
+    if not np.isfinite(last_loss):
+        _warn_divergence(int(steps), last_loss, step_size)
+    return theta, steps
 
 
 @partial(jax.jit, static_argnums=(0, 1, 2))
 def _descend_until(loss, stop, max_steps, theta, data, step_size):
+    """``(theta, steps taken, loss at theta before the step that would come next)``."""
     loss_and_grad = jax.value_and_grad(loss)
     never_stopped = StepChange(*(jnp.array(jnp.inf),) * 3)
 
     def keep_going(state):
-        steps, _, _, change = state
-        return (steps < max_steps) & ~stop(change)
+        steps, _, _, value, _, change = state
+        return (steps < max_steps) & jnp.isfinite(value) & ~jnp.asarray(stop(change), dtype=bool)
 
     def step(state):
-        steps, theta, previous_loss, _ = state
-        value, grads = loss_and_grad(theta, *data)
+        steps, theta, previous_value, value, grads, _ = state
         new_theta = jax.tree.map(lambda p, g: p - step_size * g, theta, grads)
         change = StepChange(
-            parameters=tree_norm(jax.tree.map(jnp.subtract, new_theta, theta)),
-            loss=jnp.abs(previous_loss - value),
+            parameter_change=tree_norm(jax.tree.map(jnp.subtract, new_theta, theta)),
+            loss_change=jnp.abs(previous_value - value),
             gradient_norm=tree_norm(grads),
         )
-        return steps + 1, new_theta, value, change
+        new_value, new_grads = loss_and_grad(new_theta, *data)
+        moved = jnp.isfinite(new_value)  # a step onto a non-finite loss is not taken
+        kept = jax.tree.map(lambda new, old: jnp.where(moved, new, old), new_theta, theta)
+        return steps + moved, kept, value, new_value, new_grads, change
 
-    steps, theta, _, _ = jax.lax.while_loop(keep_going, step, (0, theta, jnp.array(jnp.inf), never_stopped))
-    return theta, steps
+    value, grads = loss_and_grad(theta, *data)
+    state = (0, theta, jnp.array(jnp.inf), value, grads, never_stopped)
+    steps, theta, _, value, _, _ = jax.lax.while_loop(keep_going, step, state)
+    return theta, steps, value

@@ -1,16 +1,54 @@
 """Assertions the topic tests share: exercises against their slips, learner notebooks run as a learner would."""
 
-from dl_workshop.checks import RIGHT, WRONG, evaluate, get_exercise
+import types
+
+import jax
+
+from dl_workshop.checks import RAISED, RIGHT, WRONG, evaluate, get_exercise
 from notebook_runner import errors, execute, exercise_cell, fill_in, learner, text_of
 
 
 def assert_reference_right_and_slips_hinted(name):
-    """The reference answer of exercise ``name`` passes its check; each slip fails it and brings up its own hint."""
+    """Exercise ``name``'s check accepts its reference answer and rejects each slip with the slip's own hint.
+
+    Also: the reference passes again when its cell is run again (a new function object of the same code); from
+    the second wrong attempt on, the exercise's recipe joins the hint; an answer that raises gets the exercise's
+    hint; and for an exercise that asks for a compiled function, the same function uncompiled is turned down.
+    """
     ex = get_exercise(name)
-    assert evaluate(name, ex.reference).kind == RIGHT
+    outcome = evaluate(name, ex.reference)
+    assert outcome.kind == RIGHT, outcome.message
+    assert evaluate(name, _run_again(ex.reference)).kind == RIGHT
     for slip in ex.slips:
         outcome = evaluate(name, slip.answer)
-        assert outcome.kind == WRONG and outcome.details["hint"] == slip.hint, slip.hint
+        assert outcome.kind == WRONG and outcome.details["hint"] == slip.hint, (slip.hint, outcome.message)
+        if ex.recipe:  # a nudge first, the recipe from the second wrong attempt on
+            assert "Recipe:" not in outcome.message
+            assert f"Recipe: {ex.recipe}" in evaluate(name, slip.answer, attempt=2).message
+    raised = evaluate(name, jax.jit(_raises) if ex.compiled and ex.probes is None else _raises)
+    assert raised.kind == RAISED and ex.hint in raised.message, raised.message
+    if ex.compiled:
+        outcome = evaluate(name, _uncompiled(ex))
+        assert outcome.kind == WRONG and "not compiled" in outcome.message, outcome.message
+
+
+def _raises(*args):
+    raise ZeroDivisionError("division by zero")
+
+
+def _run_again(function):
+    """What running the cell that defines ``function`` again gives: a new function object of the same code."""
+    if not isinstance(function, types.FunctionType):
+        return function
+    return types.FunctionType(function.__code__, function.__globals__, function.__name__, function.__defaults__,
+                              function.__closure__)
+
+
+def _uncompiled(ex):
+    """The reference answer of ``ex`` without `jax.jit`: a plain function (or one returning a plain function)."""
+    if ex.probes is None:
+        return lambda *args: ex.reference(*args)
+    return lambda *args: (lambda *probe: ex.reference(*args)(*probe))
 
 
 def assert_runs_as_shipped(notebook_name, exercises):

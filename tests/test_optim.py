@@ -1,12 +1,17 @@
 """The descent engine: compiled in chunks, any pytree, a loss per step, progress, divergence, fallback."""
 
+import subprocess
+import sys
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
 from dl_workshop import optim
-from dl_workshop.optim import DivergenceWarning, descend, plain_descent, scan_descent
+from dl_workshop.optim import (
+    DivergenceWarning, PlainLoopWarning, descend, descend_until, descent_path, plain_descent, scan_descent,
+)
 
 X = jnp.linspace(-1.0, 1.0, 50)
 Y = 3.0 * X + 2.0
@@ -92,13 +97,84 @@ def test_divergence_inside_a_later_chunk_reports_the_global_step(monkeypatch):
     np.testing.assert_allclose(losses, plain_losses, rtol=1e-4)
 
 
-def test_an_untraceable_loss_falls_back_to_the_plain_loop_in_one_line(capsys):
-    params, losses = descend(branching_loss, {"w": 0.5, "b": 0.0}, X, Y, step_size=0.05, n_steps=25)
-    printed = capsys.readouterr().out.strip().splitlines()
-    assert printed == ["This loss cannot be compiled (TracerBoolConversionError); running the plain Python loop instead."]
+def test_an_untraceable_loss_falls_back_to_the_plain_loop_with_a_warning(capsys):
+    with pytest.warns(PlainLoopWarning, match=r"cannot be compiled \(TracerBoolConversionError\).*plain Python loop"):
+        params, losses = descend(branching_loss, {"w": 0.5, "b": 0.0}, X, Y, step_size=0.05, n_steps=25)
+    assert capsys.readouterr().out == ""
     plain_params, plain_losses = plain_descent(branching_loss, {"w": 0.5, "b": 0.0}, X, Y, step_size=0.05, n_steps=25)
     np.testing.assert_allclose(losses, plain_losses, rtol=1e-6)
     assert_same_tree(params, plain_params)
+
+
+ENGINES = {
+    "descend": lambda **kw: descend(line_loss, {"w": 0.0, "b": 0.0}, *kw.pop("data", (X, Y)), **kw),
+    "plain_descent": lambda **kw: plain_descent(line_loss, {"w": 0.0, "b": 0.0}, *kw.pop("data", (X, Y)), **kw),
+    "scan_descent": lambda **kw: scan_descent(line_loss, {"w": 0.0, "b": 0.0}, *kw.pop("data", (X, Y)), **kw),
+    "descent_path": lambda **kw: descent_path(line_loss, {"w": 0.0, "b": 0.0}, *kw.pop("data", (X, Y)), **kw),
+    "descend_until": lambda n_steps=10, **kw: descend_until(
+        line_loss, {"w": 0.0, "b": 0.0}, *kw.pop("data", (X, Y)), stop=lambda change: False, max_steps=n_steps, **kw),
+}
+BAD_ARGUMENTS = [
+    ({"step_size": 0.1, "n_steps": 2.5}, r"n_steps must be a whole number ≥ 0, got 2\.5"),
+    ({"step_size": 0.1, "n_steps": -1}, r"n_steps must be a whole number ≥ 0, got -1"),
+    ({"step_size": 0.1, "n_steps": True}, r"n_steps must be a whole number ≥ 0, got True"),
+    ({"step_size": "0.1", "n_steps": 10}, r"step_size must be a finite number > 0, got '0\.1'"),
+    ({"step_size": -0.1, "n_steps": 10}, r"step_size must be a finite number > 0, got -0\.1"),
+    ({"step_size": float("nan"), "n_steps": 10}, r"step_size must be a finite number > 0, got nan"),
+    ({"step_size": jnp.array([0.1, 0.2]), "n_steps": 10}, r"step_size must be a finite number > 0"),
+    ({"step_size": 0.1, "n_steps": 10, "data": (X[:0], Y[:0])}, r"data argument 1 is empty \(shape \(0,\)\)"),
+    ({"step_size": 0.1, "n_steps": 10, "data": (X, Y.at[3].set(jnp.nan))},
+     r"data argument 2 \(shape \(50,\)\) holds 1 NaN or infinite value\(s\)"),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("arguments, says", BAD_ARGUMENTS)
+def test_every_engine_refuses_bad_arguments_naming_the_argument(engine, arguments, says):
+    with pytest.raises(ValueError, match=says):
+        ENGINES[engine](**dict(arguments))
+
+
+def test_a_step_size_being_traced_passes_the_door_and_vmaps():
+    run = jax.vmap(lambda eta: scan_descent(line_loss, {"w": 0.0, "b": 0.0}, X, Y, step_size=eta, n_steps=5)[1])
+    assert run(jnp.array([0.1, 0.2])).shape == (2, 5)
+
+
+def test_divergence_on_the_first_step_of_a_later_chunk_returns_the_last_finite_point(monkeypatch):
+    with pytest.warns(DivergenceWarning) as caught:
+        _, all_losses = plain_descent(line_loss, {"w": 0.0, "b": 0.0}, X, Y, step_size=5.0, n_steps=2000)
+    first_bad = int(str(caught[0].message).split("at step ")[1].split(",")[0])
+    monkeypatch.setattr(optim, "CHUNK", first_bad)  # the loss turns non-finite on the first step of chunk 2
+    with pytest.warns(DivergenceWarning, match=f"at step {first_bad},"):
+        params, losses = descend(line_loss, {"w": 0.0, "b": 0.0}, X, Y, step_size=5.0, n_steps=2000)
+    assert losses.shape == (first_bad,)
+    assert float(line_loss(params, X, Y)) == pytest.approx(float(losses[-1]), rel=1e-5)
+
+
+def test_a_loss_not_finite_at_the_start_blames_the_start_not_the_step_size():
+    with pytest.warns(DivergenceWarning, match="at the starting parameters, before any step") as caught:
+        params, losses = descend(line_loss, {"w": jnp.inf, "b": 0.0}, X, Y, step_size=0.1, n_steps=10)
+    assert "smaller step size" not in str(caught[0].message)
+    assert losses.shape == (0,) and params["w"] == jnp.inf
+
+
+def test_descend_until_and_descent_path_stop_at_the_last_finite_point():
+    with pytest.warns(DivergenceWarning, match="try a smaller step size than 5.0"):
+        theta, steps = descend_until(line_loss, {"w": 0.0, "b": 0.0}, X, Y, step_size=5.0,
+                                     stop=lambda change: False, max_steps=2000)
+    assert 0 < int(steps) < 2000 and np.isfinite(float(line_loss(theta, X, Y)))
+    with pytest.warns(DivergenceWarning):
+        path, losses = descent_path(line_loss, {"w": 0.0, "b": 0.0}, X, Y, step_size=5.0, n_steps=2000)
+    assert path["w"].shape == losses.shape and np.isfinite(losses).all()
+    with pytest.warns(DivergenceWarning) as caught:
+        _, plain_losses = plain_descent(line_loss, {"w": 0.0, "b": 0.0}, X, Y, step_size=5.0, n_steps=2000)
+    assert losses.shape == plain_losses.shape
+
+
+def test_importing_the_package_starts_no_jax_backend():
+    code = ("import jax._src.xla_bridge as xb, dl_workshop.checks as c, dl_workshop.plotting, dl_workshop.answers, "
+            "dl_workshop.jax_idioms; c.registered_exercises(); assert not xb._backends, 'a backend started'")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 def test_progress_bar_only_on_long_runs_and_updated_per_chunk(capsys, monkeypatch):
