@@ -1,5 +1,8 @@
 """Reference answers for notebook 02: maximum-likelihood estimation by gradient descent."""
 
+import math
+import warnings
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -7,21 +10,32 @@ from jax.scipy.stats import expon, norm
 
 from .checks import Slip, exercise
 from .data import exponential_draws
-from .optim import descend, descent_path
+from .optim import DivergenceWarning, descend, descent_path
 
 #: Steps of gradient descent in every fit of the notebook.
 N_STEPS = 300
 
-#: The normal fit's step size: below 2 / (2N), the stability limit of a sum over N = 1000 points.
+#: Where the normal fit starts: μ = −6 and σ = 2, deliberately far from the data's mean of about −3.
+START = (-6.0, math.log(2.0))
+
+#: The normal fit's step size: half the limit 2 / 2N = 1e-3 that the curvature 2N in log σ sets at the optimum
+#: (N = 1000 points). At the start the curvature in log σ is about 6,500, so the first step is too long.
 NORMAL_STEP_SIZE = 5e-4
+
+#: The exponential fit's step size times N: the curvature in log λ at the optimum is N, so 1/N lands each step
+#: near the optimum and 2/N is the limit.
+EXPONENTIAL_STEP_TIMES_N = 1.0
 
 
 def check_sample(data):
-    """``data`` as a 1-D float32 NumPy array, or a ValueError saying what is wrong with it.
+    """``data`` as a 1-D NumPy array of floats, or a ValueError saying what is wrong with it.
 
+    float64 data stay float64 (the closed forms then keep their digits); anything else becomes float32.
     Run before any compiled code: inside ``jit`` the values are not known yet.
     """
-    sample = np.asarray(data, dtype=np.float32)
+    sample = np.asarray(data)
+    if sample.dtype != np.float64:
+        sample = sample.astype(np.float32)
     if sample.ndim != 1:
         raise ValueError(f"data must be a 1-D array of observations, got an array of shape {sample.shape}")
     if sample.size == 0:
@@ -39,9 +53,14 @@ def check_sample(data):
 SMALL_SAMPLE = (-4.1, -2.5, -3.3, 0.2, -6.0)
 
 
-def _negloglike_cases():
+def _small_sample_cases():
     data = np.array(SMALL_SAMPLE, dtype=np.float32)
     return [(-3.0, 0.7, data), (0.0, 0.0, data), (1.5, -0.5, data[::-1] + 1.0)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Exercise 1: the negative log-likelihood
+# ---------------------------------------------------------------------------------------------------------
 
 
 def _negloglike_without_constant(mu, log_sigma, data):
@@ -49,8 +68,10 @@ def _negloglike_without_constant(mu, log_sigma, data):
 
 
 @exercise(
-    cases=_negloglike_cases,
-    hint="sum norm.logpdf(data, loc=mu, scale=jnp.exp(log_sigma)) over the data, and negate it.",
+    cases=_small_sample_cases,
+    hint="three things to get right: the scale norm.logpdf wants is σ, not log σ; independent draws multiply, "
+    "so their logs add up; and descent minimises, so negate.",
+    recipe="return -jnp.sum(norm.logpdf(data, loc=mu, scale=jnp.exp(log_sigma))).",
     slips=[
         Slip(
             lambda mu, log_sigma, data: -negloglike(mu, log_sigma, data),
@@ -66,8 +87,7 @@ def _negloglike_without_constant(mu, log_sigma, data):
         ),
         Slip(
             _negloglike_without_constant,
-            "the normal's log-density has a constant −½ log 2π per point; "
-            "norm.logpdf includes it for you.",
+            "the normal's log-density has a constant −½ log 2π per point; norm.logpdf includes it for you.",
         ),
     ],
     traced=True,
@@ -78,59 +98,112 @@ def negloglike(mu, log_sigma, data):
     return -jnp.sum(norm.logpdf(data, loc=mu, scale=jnp.exp(log_sigma)))
 
 
-def _descent_loop_cases():
-    data = np.array(SMALL_SAMPLE, dtype=np.float32)
-    gradient = jax.jit(jax.grad(negloglike, argnums=(0, 1)))
-
-    def dnegloglike(mu, log_sigma):
-        return gradient(mu, log_sigma, data)
-
-    return [(dnegloglike, 0.0, 0.0, 0.05, 5), (dnegloglike, -6.0, 1.0, 0.02, 8)]
+# ---------------------------------------------------------------------------------------------------------
+# Exercise 2: the gradient by hand, with the chain rule through σ = e^s
+# ---------------------------------------------------------------------------------------------------------
 
 
-def descend_two(grad_fn, a, b, step_size, n_steps, one_at_a_time=False):
-    """``n_steps`` of gradient descent on two numbers, in a plain Python loop; ``grad_fn(a, b)`` gives the
-    partial derivatives in ``a`` and ``b``.
+def _residuals(mu, log_sigma, data):
+    """The data's deviations from μ and σ² = e^{2s}, in NumPy (the by-hand answers need no gradient)."""
+    return np.asarray(data, dtype=np.float64) - mu, math.exp(2 * log_sigma)
 
-    ``one_at_a_time`` moves ``b`` with the gradient taken after ``a`` has moved: a common slip, for the checks.
-    """
-    for _ in range(n_steps):
-        da, db = grad_fn(a, b)
-        a = a - step_size * da
-        if one_at_a_time:
-            db = grad_fn(a, b)[1]
-        b = b - step_size * db
-    return a, b
+
+def _dnegloglike_dsigma(mu, log_sigma, data):
+    """∂L/∂σ, the partial derivative in σ itself: the chain rule's first factor."""
+    r, sigma2 = _residuals(mu, log_sigma, data)
+    return (r.size - np.sum(r**2) / sigma2) / math.sqrt(sigma2)
+
+
+def _partials(dmu, dlog_sigma):
+    """A by-hand gradient made of two partial derivatives, for the slips."""
+    return lambda mu, log_sigma, data: (dmu(mu, log_sigma, data), dlog_sigma(mu, log_sigma, data))
+
+
+def _dmu(mu, log_sigma, data):
+    r, sigma2 = _residuals(mu, log_sigma, data)
+    return -np.sum(r) / sigma2
+
+
+def _dlog_sigma(mu, log_sigma, data):
+    r, sigma2 = _residuals(mu, log_sigma, data)
+    return r.size - np.sum(r**2) / sigma2
 
 
 @exercise(
-    cases=_descent_loop_cases,
-    hint="each step: dmu, dlog_sigma = grad_fn(mu, log_sigma); then mu − step_size·dmu and "
-    "log_sigma − step_size·dlog_sigma; return (mu, log_sigma) after n_steps steps.",
+    cases=_small_sample_cases,
+    hint="differentiate one point's ½((x − μ)/σ)² + log σ + ½ log 2π, then sum over the points. "
+    "For log σ, write σ = e^s: the chain rule gives ∂/∂s = (∂/∂σ)·(dσ/ds).",
+    recipe="∂L/∂μ = −Σ(x − μ)/σ²; ∂L/∂σ = Σ(1/σ − (x − μ)²/σ³) and dσ/ds = e^s = σ, so "
+    "∂L/∂log σ = N − Σ(x − μ)²/σ². In code: sigma2 = jnp.exp(2 * log_sigma); "
+    "return -jnp.sum(data - mu) / sigma2, data.size - jnp.sum((data - mu) ** 2) / sigma2.",
     slips=[
         Slip(
-            lambda grad_fn, mu, log_sigma, step_size, n_steps: descend_two(
-                grad_fn, mu, log_sigma, -step_size, n_steps
-            ),
-            "that climbs the likelihood's negative: subtract step_size × gradient.",
+            _partials(_dmu, _dnegloglike_dsigma),
+            "your second entry is ∂L/∂σ. L depends on s = log σ through σ = e^s: multiply by dσ/ds = σ.",
         ),
         Slip(
-            lambda grad_fn, mu, log_sigma, step_size, n_steps: descend_two(
-                grad_fn, mu, log_sigma, step_size, n_steps, one_at_a_time=True
-            ),
-            "take both partial derivatives at the same point, then move μ and log σ together.",
+            _partials(lambda mu, s, data: -_dmu(mu, s, data), _dlog_sigma),
+            "check the sign of ∂L/∂μ: the derivative of (x − μ)² in μ is −2(x − μ).",
         ),
         Slip(
-            lambda grad_fn, mu, log_sigma, step_size, n_steps: descend_two(
-                grad_fn, mu, log_sigma, step_size, n_steps - 1
-            ),
-            "take exactly n_steps steps: range(n_steps).",
+            _partials(_dmu, lambda mu, s, data: _dlog_sigma(mu, s, data) - len(data)),
+            "each point's log σ term adds d(log σ)/d(log σ) = 1 to ∂L/∂log σ: N in all.",
+        ),
+        Slip(
+            _partials(_dmu, lambda mu, s, data: len(data) - 0.5 * (len(data) - _dlog_sigma(mu, s, data))),
+            "½(x − μ)²/σ² is ½(x − μ)² e^{−2s}: the 2 in the exponent cancels the ½.",
+        ),
+        Slip(
+            _partials(lambda mu, s, data: _dmu(mu, s, data) / len(data),
+                      lambda mu, s, data: _dlog_sigma(mu, s, data) / len(data)),
+            "that is the mean over the points; L is their sum, and so is its gradient.",
         ),
     ],
 )
-def descent_loop(grad_fn, mu, log_sigma, step_size, n_steps):
-    """``n_steps`` of gradient descent on (μ, log σ); ``grad_fn(mu, log_sigma)`` gives both partials."""
-    return descend_two(grad_fn, mu, log_sigma, step_size, n_steps)
+def dnegloglike_by_hand(mu, log_sigma, data):
+    """(∂L/∂μ, ∂L/∂log σ) of the normal's negative log-likelihood, from the formulas derived by hand."""
+    return _dmu(mu, log_sigma, data), _dlog_sigma(mu, log_sigma, data)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Exercise 3: the curvature in log σ by hand, which sets the step size
+# ---------------------------------------------------------------------------------------------------------
+
+
+@exercise(
+    cases=_small_sample_cases,
+    hint="differentiate your ∂L/∂log σ once more in s = log σ, for any μ and σ: 1/σ² is e^{−2s}.",
+    recipe="∂L/∂s = N − e^{−2s} Σ(x − μ)², so ∂²L/∂s² = 2e^{−2s} Σ(x − μ)² = 2Σ(x − μ)²/σ². "
+    "In code: return 2 * jnp.sum((data - mu) ** 2) / jnp.exp(2 * log_sigma).",
+    slips=[
+        Slip(
+            lambda mu, s, data: len(data) - _dlog_sigma(mu, s, data),
+            "e^{−2s} brings down a factor −2 when you differentiate it in s.",
+        ),
+        Slip(
+            lambda mu, s, data: -log_sigma_curvature_by_hand(mu, s, data),
+            "check the sign: d/ds of −e^{−2s} is +2e^{−2s}, so the curvature is positive.",
+        ),
+        Slip(
+            lambda mu, s, data: len(data) + log_sigma_curvature_by_hand(mu, s, data),
+            "N does not depend on log σ: its derivative is 0.",
+        ),
+        Slip(
+            lambda mu, s, data: 2.0 * len(data),
+            "2N is the curvature at the optimum only, where Σ(x − μ)² = Nσ²; "
+            "write it for any μ and log σ.",
+        ),
+    ],
+)
+def log_sigma_curvature_by_hand(mu, log_sigma, data):
+    """∂²L/∂(log σ)² = 2 Σ(x − μ)² / σ², the curvature of L along log σ, derived by hand."""
+    r, sigma2 = _residuals(mu, log_sigma, data)
+    return 2 * np.sum(r**2) / sigma2
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The fits, and the closed forms they are checked against
+# ---------------------------------------------------------------------------------------------------------
 
 
 def _negloglike_at(params, data):
@@ -141,12 +214,24 @@ def fit_normal(data, mu, log_sigma, step_size=NORMAL_STEP_SIZE, n_steps=N_STEPS)
     """Fit a normal to ``data`` by compiled gradient descent on (μ, log σ) from the start given.
 
     Returns NumPy arrays ``(path, losses)``: the ``n_steps + 1`` points (μ, log σ) visited, of shape
-    (n_steps + 1, 2) and ending at the estimate, and the negative log-likelihood before each step.
+    (n_steps + 1, 2) and ending at the estimate, and the negative log-likelihood before each step. When the
+    loss stops being finite, the fit stops there with a `DivergenceWarning`: ``path`` then ends at the last
+    point whose loss is finite and ``losses`` holds one loss a point.
     """
     data = check_sample(data)
     start = np.array([mu, log_sigma], dtype=np.float32)
-    path, losses = descent_path(_negloglike_at, start, data, step_size=step_size, n_steps=n_steps)
-    return np.asarray(path), np.asarray(losses)
+    path, losses = map(np.asarray, descent_path(_negloglike_at, start, data, step_size=step_size, n_steps=n_steps))
+    diverged = np.flatnonzero(~np.isfinite(losses))
+    if diverged.size:
+        first = int(diverged[0])
+        warnings.warn(
+            f"the loss became {losses[first]} at step {first}, so the fit stopped there; "
+            f"try a smaller step size than {step_size}.",
+            DivergenceWarning,
+            stacklevel=2,
+        )
+        return path[:first], losses[:first]
+    return path, losses
 
 
 def normal_mle(data):
@@ -160,33 +245,60 @@ def exponential_negloglike(log_rate, data):
     return -jnp.sum(expon.logpdf(data, scale=jnp.exp(-log_rate)))
 
 
+#: The check's two sample sizes, 100 times apart: the steps that pass, 0.03/N to 1.95/N, share no value for the two,
+#: so only a step that scales with N passes both.
+EXPONENTIAL_CHECK_SIZES = (20, 2000)
+
+
 def _fit_exponential_cases():
-    return [
-        (exponential_draws(jax.random.key(1), n=200, rate=3.0),),
-        (exponential_draws(jax.random.key(2), n=200, rate=0.1),),
-    ]
+    """20 draws with rate 3 and 2000 with rate 0.1, from one draw."""
+    small, large = EXPONENTIAL_CHECK_SIZES
+    draws = np.asarray(exponential_draws(jax.random.key(1), n=large, rate=1.0))
+    return [(draws[:small] / 3.0,), (draws / 0.1,)]
+
+
+def _descend_exponential(data, step_times_n):
+    """log λ after N_STEPS steps of size ``step_times_n / N`` from log λ = 0."""
+    data = np.asarray(data)
+    log_rate, _ = descend(exponential_negloglike, 0.0, data, step_size=step_times_n / data.size, n_steps=N_STEPS)
+    return log_rate
 
 
 @exercise(
     cases=_fit_exponential_cases,
-    hint="descend on the log-rate from 0 with a step size of about 1/N (the loss is a sum over N points) "
-    "for a few hundred steps, and return exp(log λ).",
+    hint="work out the curvature of your loss in log λ at the optimum (where λ = 1/x̄): a step above "
+    "2 / curvature never settles, and one far below it has not arrived after 300 steps. Start at log λ = 0, "
+    "take 300 steps, and return λ itself.",
+    recipe="loss(log_rate, data) = −Σ expon.logpdf(data, scale=exp(−log_rate)) = −N·log λ + λΣx, whose "
+    "curvature in log λ is λΣx, N at the optimum: so step_size = 1 / data.size. Then "
+    "log_rate, _ = descend(loss, 0.0, data, step_size=1 / data.size, n_steps=300); return jnp.exp(log_rate).",
     slips=[
         Slip(
             lambda data: jnp.mean(data),
-            "that is the mean waiting time 1/λ; the rate is its reciprocal.",
+            "that is the mean waiting time 1/λ. SciPy's scale is 1/λ: scale=jnp.exp(-log_rate), and return "
+            "the rate λ = e^{log λ}.",
         ),
         Slip(
-            lambda data: -jnp.log(jnp.mean(data)),
+            lambda data: _descend_exponential(data, EXPONENTIAL_STEP_TIMES_N),
             "that is log λ; map it back with jnp.exp.",
+        ),
+        Slip(
+            lambda data: jnp.exp(_descend_exponential(data, data.size * 5e-4)),
+            "a fixed step (5e-4 here) suits one sample size, not another: the curvature in log λ grows with the "
+            "number of points N, so the step must shrink like 1/N (use data.size).",
+        ),
+        Slip(
+            lambda data: jnp.exp(_descend_exponential(data, 2.5)),
+            "the fit did not settle: that step is above the limit 2 / curvature, and the curvature in log λ at "
+            "the optimum is N.",
         ),
     ],
     rtol=1e-3,
 )
 def fit_exponential(data):
-    """The rate λ of an exponential fitted to ``data`` by gradient descent on log λ, from λ = 1."""
+    """The rate λ of an exponential fitted to ``data`` by 300 steps of gradient descent on log λ from
+    λ = 1, with step size 1/N."""
     data = check_sample(data)
     if (data < 0).any():
         raise ValueError(f"exponential data must be ≥ 0, got {float(data.min()):.4g}")
-    log_rate, _ = descend(exponential_negloglike, 0.0, data, step_size=0.5 / data.size, n_steps=N_STEPS)
-    return jnp.exp(log_rate)
+    return jnp.exp(_descend_exponential(data, EXPONENTIAL_STEP_TIMES_N))

@@ -1,0 +1,73 @@
+"""The learner notebook 03 runs to the end as shipped and with wrong answers typed in, and gives nothing away."""
+
+import re
+
+from dl_workshop.release import BEGIN, END
+from exercise_assertions import assert_runs_as_shipped, assert_wrong_answers_hinted
+from notebook_runner import ROOT, exercise_cell, learner, read
+
+NAME = "03-goldfield.ipynb"
+EXERCISES = ["grad_ex_1", "critical_points", "hessian_eigenvalues", "end_points", "grad_ex_3"]
+
+# A typical slip for every exercise, and what its check must show.
+WRONG = {
+    "grad_ex_1": ("return lambda x, y: (4 * x, -4 * x + 4 * y**3)", "the term −4xy holds x too"),
+    "critical_points": ("return [(-1.0, -1.0), (1.0, 1.0)]", "y = 0 is one of them"),
+    "hessian_eigenvalues": ("return jnp.diag(jax.hessian(f)(point))", "the diagonal entries"),
+    "end_points": ("return jax.vmap(end_point, in_axes=(1, None))(starts, step_size)", "went over the columns"),
+    "grad_ex_3": ("return lambda x: jax.grad(goldfield, argnums=1)(x, y)", "that is the derivative in y"),
+}
+
+
+def test_runs_to_the_end_as_shipped():
+    assert_runs_as_shipped(NAME, EXERCISES)
+
+
+def test_wrong_answers_show_hints_and_run_all_completes():
+    assert_wrong_answers_hinted(NAME, WRONG)
+
+
+def solution_lines(exercise):
+    """The code lines of ``exercise``'s reference solution in answers/, comments and blank lines left out."""
+    source = exercise_cell(read(ROOT / "answers" / NAME), exercise).source
+    region = source[source.index(BEGIN) + len(BEGIN):source.index(END)]
+    return [line.strip() for line in region.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def test_no_line_of_a_solution_appears_above_its_stub():
+    notebook = learner(NAME)
+    for exercise in EXERCISES:
+        stub_cell = exercise_cell(notebook, exercise)
+        above = notebook.cells[: notebook.cells.index(stub_cell)]
+        text = "\n".join(cell.source for cell in above)
+        for line in solution_lines(exercise):
+            assert line not in text, (exercise, line)
+
+
+def test_the_tools_an_exercise_asks_for_are_not_spelled_out_above_it():
+    notebook = learner(NAME)
+    giveaways = {"hessian_eigenvalues": ["eigvalsh", "jax.hessian(f)(point)"], "end_points": ["in_axes"],
+                 "grad_ex_3": ["partial(goldfield", "lambda x: goldfield"], "critical_points": ["4y(y"]}
+    for exercise, words in giveaways.items():
+        above = notebook.cells[: notebook.cells.index(exercise_cell(notebook, exercise))]
+        text = "\n".join(cell.source for cell in above)
+        assert not [word for word in words if word in text], exercise
+
+
+def test_the_opening_states_the_minutes_and_the_optional_section_and_the_end_has_further_reading():
+    cells = learner(NAME).cells
+    assert re.search(r"\*\*Time needed:\*\* about \d+ minutes", cells[0].source)
+    assert "optional" in cells[0].source.lower() and "## 7. Optional" in "\n".join(c.source for c in cells)
+    ending = cells[-1].source
+    assert "## Key points" in ending and "## Further reading" in ending
+    links = re.findall(r"\]\((https://[^)]+)\)", ending[ending.index("## Further reading"):])
+    assert 2 <= len(links) <= 4
+
+
+def test_every_figure_cell_has_alt_text():
+    cells = read(ROOT / "answers" / NAME).cells
+    figures = [cell for cell in cells if cell.cell_type == "code" and "plt.show()" in cell.source]
+    assert len(figures) == 3
+    for cell in figures:
+        assert len(cell.metadata.get("alt_text", "")) > 40
+        assert any("image/png" in output.get("data", {}) for output in cell.outputs)
