@@ -10,14 +10,14 @@ from .data import B_TRUE, LINE_X, W_TRUE, key_or_seed, make_y
 from .optim import descend
 
 
-
 def _line_cases():
     return [({"w": 2.0, "b": -1.0}, jnp.array([0.0, 1.0, 2.5])), ({"w": -0.5, "b": 3.0}, LINE_X)]
 
 
 @exercise(
     cases=_line_cases,
-    hint="multiply the input by the slope and add the intercept: theta['w'] * x + theta['b'].",
+    hint="a line is its slope times the input plus its intercept; theta holds the two under the keys 'w' and 'b'.",
+    recipe="return theta['w'] * x + theta['b']",
     slips=[
         Slip(lambda theta, x: theta["b"] * x + theta["w"], "w is the slope (it multiplies x), b the intercept."),
         Slip(lambda theta, x: theta["w"] * x, "the intercept theta['b'] is missing."),
@@ -30,17 +30,23 @@ def linear_model(theta, x):
 
 @exercise(
     cases=lambda: [(jax.random.key(0),), (jax.random.key(7),)],
-    hint="split the key in two, then draw w with jax.random.normal from the first and b from the second.",
+    hint="w and b must be two independent draws, so each needs a key of its own, both made from key.",
+    recipe="w_key, b_key = jax.random.split(key), then "
+    "return {'w': jax.random.normal(w_key), 'b': jax.random.normal(b_key)}.",
     slips=[
         Slip(
             lambda key: {"w": jax.random.normal(key), "b": jax.random.normal(key)},
             "w and b came out equal: a key drawn from twice gives the same number twice. "
-            "Split it first: w_key, b_key = jax.random.split(key).",
+            "Split it first, into one key for w and one for b.",
         ),
         Slip(
             lambda key: dict(zip("wb", jax.random.normal(key, (2,)))),
             "two numbers drawn at once are fine parameters, but this exercise draws w from the first "
             "half of jax.random.split(key) and b from the second, so that yours match the check.",
+        ),
+        Slip(
+            lambda key: dict(zip("bw", (jax.random.normal(k) for k in jax.random.split(key)))),
+            "w and b are swapped: draw w with the first key that jax.random.split gives, b with the second.",
         ),
     ],
 )
@@ -64,7 +70,8 @@ def _residuals(theta, model, x, y):
 
 @exercise(
     cases=_loss_cases,
-    hint="predict with model(theta, x), subtract y, square, and take the mean with jnp.mean.",
+    hint="three steps: the predictions model(theta, x), their differences from y, then the mean of their squares.",
+    recipe="return jnp.mean((model(theta, x) - y) ** 2)",
     slips=[
         Slip(
             lambda *args: jnp.sum(_residuals(*args) ** 2),
@@ -85,14 +92,95 @@ def _residuals(theta, model, x, y):
     ],
 )
 def mseloss(theta, model, x, y):
-    """The mean squared error of ``model(theta, x)`` against the targets ``y``: one number."""
-    return jnp.mean((model(theta, x) - y) ** 2)
+    """The mean squared error of ``model(theta, x)`` against the targets ``y``: one number.
+
+    The predictions and ``y`` must have the same shape: (100,) against (100, 1) would broadcast to a
+    100 × 100 table of every prediction minus every target, a different loss, so it is refused.
+    """
+    predictions = model(theta, x)
+    _check_same_shape(predictions, y)
+    return jnp.mean((predictions - y) ** 2)
+
+
+def mse(y_true, y_pred):
+    """The mean squared error of the predictions ``y_pred`` against the targets ``y_true``, of the same shape."""
+    _check_same_shape(y_pred, y_true, name="mse")
+    return jnp.mean((jnp.asarray(y_pred) - jnp.asarray(y_true)) ** 2)
+
+
+def _check_same_shape(predictions, y, name="mseloss"):
+    """Raise a ValueError naming both shapes when the predictions and the targets differ in shape.
+
+    ``name`` is the function the message speaks for.
+    """
+    predicted, target = jnp.shape(predictions), jnp.shape(y)
+    if predicted == target:
+        return
+    try:
+        consequence = (f"subtracting them would broadcast to shape {jnp.broadcast_shapes(predicted, target)} "
+                       "instead of pairing each prediction with its own target")
+    except ValueError:
+        consequence = "they cannot be subtracted at all"
+    raise ValueError(
+        f"{name} expected predictions and targets of the same shape, but the model predicts shape {predicted} "
+        f"and y has shape {target}: {consequence}. Reshape one to match the other (a column y of shape (n, 1) "
+        "becomes shape (n,) with y.reshape(-1))."
+    )
+
+
+def _by_hand_cases():
+    x = jnp.array([-1.0, 0.0, 2.0, 3.0])
+    return [({"w": 0.5, "b": -1.0}, x, jnp.array([0.0, 1.0, 1.0, 4.0])),
+            ({"w": -2.0, "b": 3.0}, x, jnp.array([2.0, -1.0, 0.5, 1.0]))]
+
+
+def _by_hand(scale_w, scale_b):
+    """A wrong gradient built from the two sums: ``∂w ≈ scale_w(r, x)``, ``∂b ≈ scale_b(r, x)``."""
+
+    def gradient(theta, x, y):
+        r = theta["w"] * x + theta["b"] - y
+        return {"w": scale_w(r, x), "b": scale_b(r, x)}
+
+    return gradient
+
+
+@exercise(
+    cases=_by_hand_cases,
+    hint="write L as the mean of r_i² with the residual r_i = w·x_i + b − y_i; the chain rule gives "
+    "∂(r_i²)/∂w = 2 r_i · ∂r_i/∂w. What are ∂r_i/∂w and ∂r_i/∂b?",
+    recipe="∂L/∂w = (2/n) Σ r_i x_i and ∂L/∂b = (2/n) Σ r_i: with r = theta['w'] * x + theta['b'] - y, "
+    "return {'w': 2 * jnp.mean(r * x), 'b': 2 * jnp.mean(r)}.",
+    slips=[
+        Slip(_by_hand(lambda r, x: jnp.mean(r * x), lambda r, x: jnp.mean(r)),
+             "half the gradient: the derivative of a square r² is 2r times the derivative of r."),
+        Slip(_by_hand(lambda r, x: -2 * jnp.mean(r * x), lambda r, x: -2 * jnp.mean(r)),
+             "the sign is flipped: with r = w·x + b − y, ∂r/∂w = +x and ∂r/∂b = +1; "
+             "if you wrote y − (w·x + b), its derivatives carry a minus sign."),
+        Slip(_by_hand(lambda r, x: 2 * jnp.sum(r * x), lambda r, x: 2 * jnp.sum(r)),
+             "that is the gradient of the sum of squares; the loss is a mean, so keep the 1/n."),
+        Slip(_by_hand(lambda r, x: 2 * jnp.mean(r), lambda r, x: 2 * jnp.mean(r)),
+             "∂L/∂w is missing the inputs: w multiplies x_i, so ∂r_i/∂w = x_i weights each residual."),
+        Slip(_by_hand(lambda r, x: 2 * jnp.mean(r), lambda r, x: 2 * jnp.mean(r * x)),
+             "w and b are swapped: the derivative with respect to w is the one weighted by x."),
+    ],
+)
+def mse_gradient_by_hand(theta, x, y):
+    """The gradient of the mean squared error of the line ``theta = {"w", "b"}``, differentiated by hand.
+
+    ``∂L/∂w = (2/n) Σ r_i x_i`` and ``∂L/∂b = (2/n) Σ r_i``, with residuals ``r_i = w x_i + b − y_i``.
+    """
+    residuals = theta["w"] * x + theta["b"] - y
+    return {"w": 2 * jnp.mean(residuals * x), "b": 2 * jnp.mean(residuals)}
 
 
 dmseloss = exercise(
     name="dmseloss",
     cases=_loss_cases,
-    hint="let JAX differentiate: jax.grad(mseloss) is the gradient with respect to the first argument, theta.",
+    hint="no differentiating by hand this time (it must work for any model): one of notebook 01's "
+    "transformations turns mseloss into its gradient function. With respect to which argument does it "
+    "differentiate?",
+    recipe="jax.grad(mseloss) is a function with the same arguments as mseloss: "
+    "return jax.grad(mseloss)(theta, model, x, y)",
     slips=[
         Slip(
             lambda *args: jax.tree.map(lambda g: g / 2, jax.grad(mseloss)(*args)),
@@ -101,6 +189,11 @@ dmseloss = exercise(
         Slip(
             lambda *args: jax.tree.map(jnp.negative, jax.grad(mseloss)(*args)),
             "the sign is flipped: the derivative of (prediction − y)² is +2(prediction − y)·∂prediction.",
+        ),
+        Slip(
+            lambda *args: jax.value_and_grad(mseloss)(*args),
+            "jax.value_and_grad returns a pair, (the loss, its gradient); this exercise asks for the gradient "
+            "alone: jax.grad gives just that.",
         ),
     ],
     traced=True,  # one compiled gradient instead of a dozen small programs; the notebook compiles it next
@@ -116,6 +209,22 @@ def _loop_cases():
     ]
 
 
+def _loop_moving_by(update):
+    """A loop like the exercise's whose step moves each parameter p with gradient g to ``update(p, g, step_size)``."""
+
+    def loop(theta, model, loss, x, y, n_steps, step_size):
+        loss_and_grad = jax.value_and_grad(loss)
+
+        def step(theta, _):
+            value, grads = loss_and_grad(theta, model, x, y)
+            return jax.tree.map(lambda p, g: update(p, g, step_size), theta, grads), value
+
+        theta, losses = jax.lax.scan(step, theta, length=n_steps)
+        return losses, theta
+
+    return loop
+
+
 def _losses_after_each_step(theta, model, loss, x, y, n_steps, step_size):
     losses, _ = model_optimization_loop(theta, model, loss, x, y, n_steps + 1, step_size)
     _, theta = model_optimization_loop(theta, model, loss, x, y, n_steps, step_size)
@@ -124,18 +233,22 @@ def _losses_after_each_step(theta, model, loss, x, y, n_steps, step_size):
 
 @exercise(
     cases=_loop_cases,
-    hint="each step: loss value and gradient at theta (jax.value_and_grad), then theta − step_size · gradient "
-    "for every parameter (jax.tree.map); return (losses, theta).",
+    hint="two things happen in a step: the loss and its gradient at theta (loss_and_grad gives both), then "
+    "every parameter moves a little against its own gradient; return (the new theta, the loss).",
+    recipe="value, grads = loss_and_grad(theta, model, x, y); "
+    "theta = jax.tree.map(lambda p, g: p - step_size * g, theta, grads); return theta, value",
     slips=[
         Slip(
             lambda *args: model_optimization_loop(*args)[::-1],
             "return the pair in the order (losses, theta).",
         ),
         Slip(
-            lambda theta, model, loss, x, y, n_steps, step_size: model_optimization_loop(
-                theta, model, loss, x, y, n_steps, -step_size
-            ),
+            _loop_moving_by(lambda p, g, step_size: p + step_size * g),
             "that climbs the loss: step against the gradient, theta − step_size · gradient.",
+        ),
+        Slip(
+            _loop_moving_by(lambda p, g, step_size: p - g),
+            "each step moved by the whole gradient: scale it by step_size first.",
         ),
         Slip(
             _losses_after_each_step,
@@ -147,8 +260,10 @@ def _losses_after_each_step(theta, model, loss, x, y, n_steps, step_size):
 def model_optimization_loop(theta, model, loss, x, y, n_steps=3000, step_size=0.01):
     """``n_steps`` of gradient descent on ``loss(theta, model, x, y)``, compiled.
 
-    ``theta`` may be any pytree of parameters that ``model`` accepts. Returns ``(losses, theta)``:
-    ``losses[i]`` is the loss before step ``i``, ``theta`` the parameters after the last step.
+    ``theta`` may be any pytree of parameters that ``model`` accepts. Returns ``(losses, theta)``, the
+    order the seed notebooks fix (`jax.lax.scan` and the workshop's `dl_workshop.optim.descend` return
+    ``(theta, losses)``): ``losses[i]`` is the loss before step ``i``, ``theta`` the parameters after the last
+    step.
     """
     theta, losses = descend(_with_model(loss, model), theta, x, y, step_size=step_size, n_steps=n_steps)
     return losses, theta

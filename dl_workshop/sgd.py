@@ -1,6 +1,5 @@
-"""Reference answers for notebook 07: per-example gradients and stochastic gradient descent."""
-
-from functools import partial
+"""Reference answers for notebook 07: per-example gradients, where one example's step goes, and stochastic
+gradient descent written as a `lax.scan` over one random key per step."""
 
 import jax
 import jax.numpy as jnp
@@ -17,7 +16,9 @@ def _gradient_cases():
 
 @exercise(
     cases=_gradient_cases,
-    hint="the gradient of mean((Xθ − y)²) is (2/n) Xᵀ(Xθ − y), with n = len(y).",
+    hint="differentiate one term (x_i·θ − y_i)² with the chain rule first (its inner derivative is the row x_i), "
+    "then average the n terms; written with matrices, the sum over i of a row times a number is Xᵀ times a vector.",
+    recipe="∇L(θ) = (2/n) Xᵀ(Xθ − y): 2.0 * X.T @ (X @ theta - y) / len(y).",
     slips=[
         Slip(
             lambda theta, X, y: X.T @ (X @ theta - y) / len(y),
@@ -31,9 +32,13 @@ def _gradient_cases():
             lambda theta, X, y: 2 * X.T @ (y - X @ theta) / len(y),
             "the sign is flipped: differentiate (Xθ − y)², whose inner derivative is +X.",
         ),
+        Slip(
+            lambda theta, X, y: 2 * X @ theta - y,
+            "the result has one entry per parameter, not per example: multiply the residuals Xθ − y by Xᵀ.",
+        ),
     ],
 )
-def mse_gradient_by_hand(theta, X, y):
+def least_squares_gradient_by_hand(theta, X, y):
     """The gradient (2/n) Xᵀ(Xθ − y) of `least_squares_loss`, written out."""
     return 2.0 * X.T @ (X @ theta - y) / len(y)
 
@@ -46,12 +51,18 @@ def point_loss(theta, x_row, y_i):
 
 @exercise(
     cases=_gradient_cases,
-    hint="jax.vmap(jax.grad(point_loss), in_axes=(None, 0, 0))(theta, X, y): the same theta for every "
-    "row of X and entry of y.",
+    hint="vmap jax.grad(point_loss) over the examples: which of its three arguments changes from one example to "
+    "the next, and which stays the same? in_axes says so, one entry per argument.",
+    recipe="jax.vmap(jax.grad(point_loss), in_axes=(None, 0, 0))(theta, X, y): the same theta for every "
+    "example (None), the rows of X and the entries of y mapped over (axis 0).",
     slips=[
         Slip(
             lambda theta, X, y: jnp.broadcast_to(jax.grad(least_squares_loss)(theta, X, y), X.shape),
             "every row holds the full gradient; differentiate point_loss, one example at a time.",
+        ),
+        Slip(
+            lambda theta, X, y: jax.vmap(point_loss, in_axes=(None, 0, 0))(theta, X, y),
+            "these are the per-example losses, not their gradients: vmap jax.grad(point_loss).",
         ),
     ],
 )
@@ -60,27 +71,103 @@ def per_example_gradients(theta, X, y):
     return jax.vmap(jax.grad(point_loss), in_axes=(None, 0, 0))(theta, X, y)
 
 
-def minibatch_descent(loss, theta, X, y, *, key, batch_size, step_size, n_steps):
-    """Gradient descent where each step follows the gradient of ``batch_size`` examples drawn at random.
+@exercise(
+    cases=lambda: [(2.0,), (3.0,), (-0.5,), (1.0,)],
+    hint="a step of size η on point i moves θ by −η times that point's gradient, 2 r_i (1, x_i), where "
+    "r_i = θ₀ + θ₁ x_i − y_i; work out the residual after the step and choose η to make it zero.",
+    recipe="after the step the residual is r_i (1 − 2η (1 + x_i²)), zero for η = 1 / (2 (1 + x_i²)).",
+    slips=[
+        Slip(lambda x_i: 1.0 / (1.0 + x_i**2), "the gradient of a square carries a factor 2: η is half of that."),
+        Slip(
+            lambda x_i: 1.0 / (2.0 * x_i**2),
+            "the step moves the intercept θ₀ too: the direction (1, x_i) has squared length 1 + x_i², not x_i².",
+        ),
+        Slip(
+            lambda x_i: 1.0 / (2.0 * (1.0 + x_i)),
+            "the residual changes by η times the squared length of (1, x_i), which is 1 + x_i², not 1 + x_i.",
+        ),
+    ],
+)
+def landing_step_size(x_i):
+    """The step size that takes θ onto example i's floor, θ₀ + θ₁ x_i = y_i, in one step of its gradient."""
+    return 1.0 / (2.0 * (1.0 + x_i**2))
 
-    Every step draws a fresh minibatch without replacement, the first ``batch_size`` examples of a random
-    ordering, from random numbers that all come from ``key``; with ``batch_size = len(y)`` every step sees all
-    the data, which is full-batch gradient descent. Returns ``(path, losses)``: the ``n_steps + 1``
-    parameters visited and the loss on all the data before each step.
+
+def _descent_cases():
+    x, y = three_points()
+    X, start = design_matrix(x), jnp.array([2.0, -0.25])
+    return [
+        (least_squares_loss, start, X, y, jax.random.key(0), 2, 0.05, 12),
+        (least_squares_loss, jnp.array([-1.0, 1.5]), X, y, jax.random.key(1), 2, 0.03, 12),  # as the first: one program
+    ]
+
+
+def _slipped_descent(*, same_key=False, replacement=False, keep_theta=False, all_data=False, after=False):
+    """`minibatch_descent` with one typical mistake: the batch drawn from ``key`` at every step, drawn with
+    replacement, the old θ returned as the carry, the gradient taken on all the data, or (θ, loss) recorded
+    after the step."""
+
+    def descent(loss, theta, X, y, key, batch_size, step_size, n_steps):
+        def step(theta, step_key):
+            batch = jax.random.choice(key if same_key else step_key, len(y), (batch_size,), replace=replacement)
+            X_used, y_used = (X, y) if all_data else (X[batch], y[batch])
+            new_theta = theta - step_size * jax.grad(loss)(theta, X_used, y_used)
+            recorded = new_theta if after else theta
+            return theta if keep_theta else new_theta, (recorded, loss(recorded, X, y))
+
+        return jax.lax.scan(step, theta, jax.random.split(key, n_steps))
+
+    return descent
+
+
+@exercise(
+    cases=_descent_cases,
+    hint="check the three parts of one step: the batch is drawn from that step's own key, the gradient is the "
+    "batch's, and the step returns the new θ (the carry) first, then what it records.",
+    recipe="def step(theta, step_key): batch = jax.random.choice(step_key, len(y), (batch_size,), replace=False); "
+    "return theta - step_size * jax.grad(loss)(theta, X[batch], y[batch]), (theta, loss(theta, X, y)); then "
+    "return jax.lax.scan(step, theta, jax.random.split(key, n_steps)).",
+    slips=[
+        Slip(
+            _slipped_descent(same_key=True),
+            "every step drew the same minibatch: draw each batch from the step's own key, the one scan passes to "
+            "the step (its second argument), not from `key`.",
+        ),
+        Slip(
+            _slipped_descent(replacement=True),
+            "some batches hold the same example twice: jax.random.choice draws with replacement unless you pass "
+            "replace=False.",
+        ),
+        Slip(
+            _slipped_descent(keep_theta=True),
+            "θ never moves: the step must return the new θ first (the carry), so that scan hands it to the next "
+            "step.",
+        ),
+        Slip(
+            _slipped_descent(all_data=True),
+            "this is full-batch descent: take the gradient on the minibatch, X[batch] and y[batch], not on all "
+            "the data.",
+        ),
+        Slip(
+            _slipped_descent(after=True),
+            "the recorded (θ, loss) are those after each step: record them before it, for the θ the step starts "
+            "from.",
+        ),
+    ],
+    traced=True,
+)
+def minibatch_descent(loss, theta, X, y, key, batch_size, step_size, n_steps):
+    """``n_steps`` of stochastic gradient descent: each step follows the gradient of ``batch_size`` examples.
+
+    Step t draws its batch, without replacement, from the t-th key of ``jax.random.split(key, n_steps)``; with
+    ``batch_size = len(y)`` every step sees all the data, which is full-batch gradient descent. Returns what
+    `lax.scan` returns: the last θ, then ``(path, losses)``, the θ before each step and the loss on all the data
+    there.
     """
-    return _minibatch_descent(loss, batch_size, n_steps, theta, X, y, key, step_size)
 
-
-@partial(jax.jit, static_argnums=(0, 1, 2))
-def _minibatch_descent(loss, batch_size, n_steps, theta, X, y, key, step_size):
-    grad = jax.grad(loss)
-
-    def step(theta, scores):
-        batch = jnp.argsort(scores)[:batch_size]  # sorting random scores orders the examples at random
-        new_theta = jax.tree.map(lambda p, g: p - step_size * g, theta, grad(theta, X[batch], y[batch]))
+    def step(theta, step_key):
+        batch = jax.random.choice(step_key, len(y), (batch_size,), replace=False)
+        new_theta = theta - step_size * jax.grad(loss)(theta, X[batch], y[batch])
         return new_theta, (theta, loss(theta, X, y))
 
-    # all the random numbers in one draw, one row per step: cheaper to compile than a key split per step
-    last, (path, losses) = jax.lax.scan(step, theta, jax.random.uniform(key, (n_steps, len(y))))
-    path = jax.tree.map(lambda visited, end: jnp.concatenate([visited, end[None]]), path, last)
-    return path, losses
+    return jax.lax.scan(step, theta, jax.random.split(key, n_steps))
