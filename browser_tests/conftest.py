@@ -21,6 +21,11 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 QUIET = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]
 LOOPBACK = {"127.0.0.1", "localhost"}
+# axe-core, from the npm package that `npm ci --prefix website` installs (make test-browser does it).
+AXE = ROOT / "website" / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA; a violation of impact serious or critical fails.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = ("serious", "critical")
 
 
 def free_port() -> int:
@@ -46,6 +51,20 @@ def wait_until_served(url: str, process, seconds: float = 120) -> None:
 def image_outputs(notebook) -> int:
     """How many figures a notebook's stored outputs hold."""
     return sum("image/png" in output.get("data", {}) for cell in notebook.cells for output in cell.get("outputs", []))
+
+
+def axe_violations(page, within: str = "document", disable: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's serious and critical WCAG 2 A/AA violations on ``page`` (inside the CSS selector ``within``),
+    one line per element: rule, impact, element, what to fix. ``disable`` turns rules off by name."""
+    if not AXE.exists():
+        pytest.fail(f"no axe-core at {AXE}: run `npm ci --prefix website` (make test-browser does)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))  # served from here: nothing is fetched
+    options = {"runOnly": {"type": "tag", "values": WCAG_AA}, "rules": {rule: {"enabled": False} for rule in disable}}
+    result = page.evaluate(
+        "([within, options]) => axe.run(within === 'document' ? document : within, options)", [within, options])
+    return [f"{rule['id']} ({rule['impact']}) {node['target']}: {' '.join(node['failureSummary'].split())[:240]}"
+            for rule in result["violations"] if rule["impact"] in BLOCKING for node in rule["nodes"]]
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,17 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, NullLocator
 
+#: Okabe and Ito's palette, told apart with every common kind of colour blindness: blue, orange, bluish green,
+#: vermilion, reddish purple, sky blue, black, yellow. It becomes matplotlib's colour cycle (C0, C1, ...) for every
+#: figure drawn after this module is imported.
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+plt.rcParams["axes.prop_cycle"] = plt.cycler(color=COLOURS)
+#: Format of each path on a contour map, in order: round markers (squares mark the starts) on a solid, dashed,
+#: dotted or dash-dotted line, so that no two paths differ by colour alone.
+PATH_STYLES = ("o-", "o--", "o:", "o-.")
+#: Line style of each further curve drawn on the same axes.
+LINE_STYLES = ("-", "--", ":", "-.")
+
 
 @lru_cache(maxsize=32)
 def _on_grid(f):
@@ -22,12 +33,21 @@ def grid_values(f, xlim, ylim, n=101):
     return X, Y, np.asarray(_on_grid(f)(X, Y))
 
 
-def draw_surface(ax, f, xlim, ylim, labels=("θ₀", "θ₁", "f")):
+def draw_surface(ax, f, xlim, ylim, labels=("θ₀", "θ₁", "f"), grid=None):
     """A 3-D surface of ``f(x, y)`` on a 3-D axis, drawn as 50 × 50 patches.
 
     The values come from the same grid as `draw_contours`, so a figure with both compiles ``f`` once.
+    ``grid`` = (X, Y), two equal-shaped 2-D arrays, draws over those points instead (a rectangle turned to
+    follow a valley, say, whose edges stay straight where a cut at some height would be jagged); the axes
+    then span ``xlim`` and ``ylim``.
     """
-    X, Y, Z = grid_values(f, xlim, ylim)
+    if grid is None:
+        X, Y, Z = grid_values(f, xlim, ylim)
+    else:
+        X, Y = (np.asarray(a, dtype=np.float32) for a in grid)
+        Z = np.asarray(_on_grid(f)(X, Y))
+        ax.set_xlim(xlim)
+        ax.set_ylim(ylim)
     ax.plot_surface(X, Y, Z, rcount=50, ccount=50, cmap="viridis", linewidth=0, antialiased=True)
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
@@ -35,15 +55,24 @@ def draw_surface(ax, f, xlim, ylim, labels=("θ₀", "θ₁", "f")):
     return ax
 
 
-def draw_contours(ax, f, xlim, ylim, paths=None, levels=20, labels=("θ₀", "θ₁")):
-    """Contours of ``f(x, y)``, with optional descent paths ``{label: array of (x, y) points}``."""
+def draw_contours(ax, f, xlim, ylim, paths=None, levels=20, labels=("θ₀", "θ₁"), styles=None, open_start=False):
+    """Contours of ``f(x, y)``, with optional descent paths ``{label: array of (x, y) points}``.
+
+    ``styles`` gives each path its own format string, in order ("o-", "^:", ...; default `PATH_STYLES`), so
+    that colour is not the only cue; ``open_start`` draws the start squares hollow, so a short path shows
+    through its start marker.
+    """
     X, Y, Z = grid_values(f, xlim, ylim)
     filled = ax.contourf(X, Y, Z, levels=levels, cmap="viridis")
     ax.contour(X, Y, Z, levels=levels, colors="white", linewidths=0.4)
-    for label, path in (paths or {}).items():
+    paths = paths or {}
+    for (label, path), style in zip(paths.items(), styles or PATH_STYLES * len(paths)):
         path = np.asarray(path)
-        ax.plot(path[:, 0], path[:, 1], "o-", markersize=3, label=label)
-        ax.plot(*path[0], "ks", markersize=6)
+        ax.plot(path[:, 0], path[:, 1], style, markersize=3, label=label)
+        if open_start:
+            ax.plot(*path[0], "s", markersize=9, markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.5)
+        else:
+            ax.plot(*path[0], "ks", markersize=6)
     if paths:
         ax.legend(loc="upper right", fontsize="small")
     ax.set_xlim(xlim)
@@ -67,8 +96,14 @@ def log_scale(ax, which="y"):
 
 
 def draw_loss_curve(ax, losses, label=None, log=True, **style):
-    """Loss against step number, on a log scale by default; ``style`` goes to ``ax.plot`` (``linestyle="--"``)."""
+    """Loss against step number, on a log scale by default; ``style`` goes to ``ax.plot`` (``linestyle="--"``).
+
+    Without a line style given, each further curve on ``ax`` takes the next of `LINE_STYLES`, so that two curves
+    differ by more than their colour.
+    """
     losses = np.asarray(losses)
+    if "linestyle" not in style and "ls" not in style:
+        style["linestyle"] = LINE_STYLES[len(ax.get_lines()) % len(LINE_STYLES)]
     ax.plot(np.arange(len(losses)), losses, label=label, **style)
     if log:
         log_scale(ax)
@@ -97,8 +132,12 @@ def draw_histogram_with_densities(ax, data, densities=None, bins=40):
     return ax
 
 
-def draw_basins(ax, X, Y, labels, names, colors=("tab:blue", "tab:orange"), unsettled="lightgray"):
-    """Colour each point of the regular grid (X, Y) by its label: ``names[i]`` in ``colors[i]``, −1 in gray."""
+def draw_basins(ax, X, Y, labels, names, colors=COLOURS[:2], unsettled="lightgray", legend_kw=None):
+    """Colour each point of the regular grid (X, Y) by its label: ``names[i]`` in ``colors[i]``, −1 in gray.
+
+    The legend lists the basins, then any artist already labelled on ``ax``; ``legend_kw`` goes to
+    ``ax.legend`` in place of the default placement (upper left, small type), e.g. outside the axes.
+    """
     palette = ListedColormap([unsettled, *colors])
     xs, ys = np.asarray(X)[0], np.asarray(Y)[:, 0]
     half_x, half_y = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2  # each label fills the cell around its point
@@ -108,7 +147,8 @@ def draw_basins(ax, X, Y, labels, names, colors=("tab:blue", "tab:orange"), unse
     handles = [Patch(color=color, label=name) for name, color in zip(names, colors)]
     if (np.asarray(labels) < 0).any():
         handles.append(Patch(color=unsettled, label="no minimum reached"))
-    ax.legend(handles=handles, loc="upper left", fontsize="small")
+    handles += ax.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, **(legend_kw or {"loc": "upper left", "fontsize": "small"}))
     ax.set_aspect("equal")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
@@ -217,4 +257,42 @@ def draw_neural_diagram(ax, n_inputs, n_outputs):
     ax.set_ylim(bias[1] - 0.8, top)
     ax.set_aspect("equal")
     ax.axis("off")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebooks 09 and 10 (neural networks): two classes in the plane and a decision boundary
+# ---------------------------------------------------------------------------------------------------------
+
+#: Colour and marker of class 0 and class 1: the marker tells them apart where colour cannot.
+CLASS_STYLES = ((COLOURS[0], "o"), (COLOURS[1], "^"))
+
+
+def draw_classes(ax, x, y, names=("class 0", "class 1"), size=16):
+    """The points ``x`` (n × 2) with labels ``y`` (0 or 1), each class in its own colour and marker."""
+    x, y = np.asarray(x), np.asarray(y)
+    for label, (name, (colour, marker)) in enumerate(zip(names, CLASS_STYLES)):
+        points = x[y == label]
+        ax.scatter(points[:, 0], points[:, 1], s=size, color=colour, marker=marker, edgecolors="black",
+                   linewidths=0.4, label=name)
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_aspect("equal")
+    return ax
+
+
+def draw_decision_boundary(ax, xs, ys, probabilities, label="boundary (p = 1/2)", shade=True):
+    """The line where the probability of class 1 is 1/2 (black), over the two regions it divides, lightly
+    shaded in the classes' colours; ``xs``, ``ys``, ``probabilities`` are the grid's n × n arrays."""
+    p = np.asarray(probabilities)
+    if shade:
+        light = ListedColormap([CLASS_STYLES[0][0], CLASS_STYLES[1][0]])
+        ax.imshow(p > 0.5, cmap=light, alpha=0.15, origin="lower", interpolation="nearest", aspect="equal",
+                  extent=(xs.min(), xs.max(), ys.min(), ys.max()))
+    if p.min() < 0.5 < p.max():
+        ax.contour(xs, ys, p, levels=[0.5], colors="black", linewidths=1.5)
+    if label:
+        ax.plot([], [], color="black", linewidth=1.5, label=label)  # the contour's entry in the legend
+    ax.set_xlim(xs.min(), xs.max())
+    ax.set_ylim(ys.min(), ys.max())
     return ax
