@@ -33,11 +33,12 @@ def lab_command(port: int, token: str) -> list[str]:
     """The last command `make lab` would run, with this interpreter's jupyter."""
     lab_args = f"--IdentityProvider.token={token} --no-browser"
     printed = subprocess.run(
-        ["make", "-n", "lab", f"PORT={port}", f"LAB_ARGS={lab_args}"], cwd=ROOT, text=True,
+        ["make", "--no-print-directory", "-n", "lab", f"PORT={port}", f"LAB_ARGS={lab_args}"], cwd=ROOT, text=True,
         capture_output=True, check=True, timeout=30,
-    ).stdout.strip().splitlines()[-1]
-    command = shlex.split(printed)
-    assert command[0].endswith("/jupyter") and command[1] == "lab", printed
+    ).stdout
+    commands = [shlex.split(line) for line in printed.splitlines() if " lab " in line]
+    command = next((c for c in commands if c[0].endswith("/jupyter") and c[1] == "lab"), None)
+    assert command, f"make -n lab printed no `jupyter lab` command:\n{printed}"
     return [sys.executable, "-m", "jupyter", *command[1:]]
 
 
