@@ -1,12 +1,10 @@
-"""The learner notebook 10 runs to the end as shipped, and with a wrong answer typed into every exercise; no
-exercise's answer shows above its stub; its figure has alt text, and it states its time and ends with reading."""
+"""The learner notebook 10 runs to the end as shipped, and with a wrong answer typed into every exercise;
+what its text states is what its cells print."""
 
 import re
 
-import pytest
-
 from exercise_assertions import assert_runs_as_shipped, assert_wrong_answers_hinted
-from notebook_runner import ROOT, exercise_cell, learner, read
+from notebook_runner import ROOT, read
 
 NAME = "10-neural-networks-with-flax.ipynb"
 
@@ -28,45 +26,6 @@ def test_runs_to_the_end_as_shipped():
 
 def test_wrong_answers_show_hints_and_run_all_completes():
     assert_wrong_answers_hinted(NAME, WRONG)
-
-
-def solution_lines(cell_source):
-    """The lines between the solution markers of a solved cell, stripped."""
-    inside, lines = False, []
-    for line in cell_source.split("\n"):
-        if line.strip() in ("### BEGIN SOLUTION", "### END SOLUTION"):
-            inside = line.strip() == "### BEGIN SOLUTION"
-        elif inside and line.strip():
-            lines.append(line.strip())
-    return lines
-
-
-def normalised(text):
-    """Spaces and quote styles ignored, so that `theta['w']` in prose matches `theta["w"]` in code."""
-    return re.sub(r"\s+", "", text).replace("'", '"')
-
-
-@pytest.mark.parametrize("exercise", list(WRONG))
-def test_no_line_of_an_answer_appears_above_its_stub(exercise):
-    solved, shipped = read(ROOT / "answers" / NAME), learner(NAME)
-    stub = shipped.cells.index(exercise_cell(shipped, exercise))
-    answer = solution_lines(exercise_cell(solved, exercise).source)
-    assert answer
-    above = normalised("\n".join(cell.source for cell in shipped.cells[:stub]))
-    for line in answer:
-        assert normalised(line) not in above, line
-
-
-def test_every_figure_has_alt_text_and_the_notebook_states_its_time_and_ends_with_reading():
-    solved = read(ROOT / "answers" / NAME)
-    figures = [cell for cell in solved.cells
-               if cell.cell_type == "code" and any("image/png" in out.get("data", {}) for out in cell.outputs)]
-    assert figures
-    for cell in figures:
-        assert len(cell.metadata.get("alt_text", "")) > 40, cell.source[:60]
-    assert "**Time needed:**" in solved.cells[0].source and "optional" in solved.cells[0].source
-    last = solved.cells[-1].source
-    assert "## Key points" in last and 2 <= last.split("## Further reading")[1].count("](https://") <= 4
 
 
 def test_the_printed_numbers_are_the_ones_the_text_and_tests_state():

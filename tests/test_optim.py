@@ -166,7 +166,7 @@ def test_descend_until_and_descent_path_stop_at_the_last_finite_point():
     with pytest.warns(DivergenceWarning):
         path, losses = descent_path(line_loss, {"w": 0.0, "b": 0.0}, X, Y, step_size=5.0, n_steps=2000)
     assert path["w"].shape == losses.shape and np.isfinite(losses).all()
-    with pytest.warns(DivergenceWarning) as caught:
+    with pytest.warns(DivergenceWarning):
         _, plain_losses = plain_descent(line_loss, {"w": 0.0, "b": 0.0}, X, Y, step_size=5.0, n_steps=2000)
     assert losses.shape == plain_losses.shape
 
