@@ -2,10 +2,12 @@
 
 import os
 import socket
+import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +48,21 @@ def wait_until_served(url: str, process, seconds: float = 120) -> None:
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.25)
     pytest.fail(f"nothing served {url} within {seconds} s")
+
+
+@contextmanager
+def served(directory: Path):
+    """``directory`` served over HTTP on a free loopback port, for as long as the block runs; yields its address."""
+    port = str(free_port())
+    process = subprocess.Popen([sys.executable, "-m", "http.server", port, "--bind", "127.0.0.1",
+                                "--directory", directory], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_served(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def image_outputs(notebook) -> int:

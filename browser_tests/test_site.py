@@ -1,14 +1,12 @@
 """The website built by `make site`: every solved notebook has a page, in order, with its figures and its math."""
 
 import re
-import subprocess
-import sys
 import urllib.request
 
 import nbformat
 import pytest
 
-from conftest import ROOT, free_port, image_outputs, wait_until_served
+from conftest import ROOT, image_outputs, served
 from stage import numbered_notebooks
 
 SITE = ROOT / "build" / "site"
@@ -22,16 +20,8 @@ def site():
     """build/site served on a free loopback port."""
     if not (SITE / "index.html").exists():
         pytest.fail(f"{SITE} is missing: run `make site` first (`make test-browser` does)")
-    port = str(free_port())
-    process = subprocess.Popen([sys.executable, "-m", "http.server", port, "--bind", "127.0.0.1",
-                                "--directory", SITE], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_served(url, process)
+    with served(SITE) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def has_math(notebook: nbformat.NotebookNode) -> bool:

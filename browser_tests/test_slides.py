@@ -1,12 +1,9 @@
 """The reveal.js decks of `make slides`: one opens with nothing fetched from outside, steps forward with the keyboard
 alone, and axe-core finds no serious or critical WCAG 2 A/AA violation on the slides shown."""
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import ROOT, axe_violations, free_port, wait_until_served
+from conftest import ROOT, axe_violations, served
 from stage import numbered_notebooks
 
 SLIDES = ROOT / "build" / "slides"
@@ -19,16 +16,8 @@ def decks():
     """build/slides served on a free loopback port."""
     if not SOLVED or not (SLIDES / f"{SOLVED[0].stem}.slides.html").exists():
         pytest.fail(f"no decks in {SLIDES}: run `make slides` first (`make test-browser` does)")
-    port = str(free_port())
-    process = subprocess.Popen([sys.executable, "-m", "http.server", port, "--bind", "127.0.0.1",
-                                "--directory", SLIDES], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_served(url, process)
+    with served(SLIDES) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_every_solved_notebook_has_a_deck():

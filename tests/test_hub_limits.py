@@ -6,24 +6,15 @@ Run by `make test-hub` as root in the hub's environment (it makes a system user 
 
 import asyncio
 import json
-import os
-import sys
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-pytest.importorskip("jupyterhub", reason="the hub's tests run in the hub's environment: make test-hub")
-if os.geteuid() != 0:
-    pytest.skip("makes system users: run as root (make test-hub)", allow_module_level=True)
+from real_hub import load_test_or_skip
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hub"))
-from load_test import Attendee, Hub, attendees_can_run, remove_test_users  # noqa: E402
-
-if not attendees_can_run():
-    pytest.skip("the attendees' users cannot run this Python: run in the hub's environment (make test-hub)",
-                allow_module_level=True)
+load_test_or_skip()
+from load_test import Attendee, Hub, remove_test_users  # noqa: E402
 
 ARGS = SimpleNamespace(request_timeout=120, cell_timeout=120, notebook="notebooks/none.ipynb", exercise="")
 

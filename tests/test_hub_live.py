@@ -7,7 +7,6 @@ Run by `make test-hub` as root in the hub's environment (it makes two attendees'
 import asyncio
 import json
 import os
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -15,16 +14,10 @@ from types import SimpleNamespace
 
 import pytest
 
-pytest.importorskip("jupyterhub", reason="the hub's tests run in the hub's environment: make test-hub")
-if os.geteuid() != 0:
-    pytest.skip("makes system users: run as root (make test-hub)", allow_module_level=True)
+from real_hub import load_test_or_skip
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hub"))
-from load_test import ADMIN, Attendee, Hub, attendees_can_run, free_port, remove_test_users  # noqa: E402
-
-if not attendees_can_run():
-    pytest.skip("the attendees' users cannot run this Python: run in the hub's environment (make test-hub)",
-                allow_module_level=True)
+load_test_or_skip()
+from load_test import ADMIN, Attendee, Hub, free_port, remove_test_users  # noqa: E402
 
 SERVICE = "/services/live-view"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
