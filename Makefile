@@ -30,7 +30,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test test-portable test-lowest lock notebooks answers bench site test-browser clean-venv help
 .PHONY: hub test-hub
-.PHONY: slides
+.PHONY: slides labextension
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/ (creates .venv on first use)"
@@ -44,6 +44,7 @@ help:
 	@echo "make site       static website of the solved notebooks in build/site"
 	@echo "make test-browser  JupyterLab, the website and the slides in headless Chromium, with axe-core (needs chromium, npm)"
 	@echo "make slides     a reveal.js deck of each solved notebook in build/slides"
+	@echo "make labextension  rebuild labextension/prebuilt, the JupyterLab extension, from its source (needs npm)"
 	@echo "make hub        JupyterHub for a room on this machine, as root (hub/README.md; HUB_IP=0.0.0.0 opens it)"
 	@echo "make test-hub   load test of the hub: HUB_ATTENDEES simulated attendees (default 20) on loopback"
 	@echo "make clean-venv remove .venv"
@@ -70,6 +71,16 @@ endif
 	$(VENV)/bin/jupyter server extension disable --sys-prefix $(NBGRADER_SERVER_EXTENSIONS) >/dev/null 2>&1
 	touch $(STAMP)
 
+# The workshop's JupyterLab extension (labextension/index.js: figures' alt text, names for unnamed controls) is
+# committed built, in labextension/prebuilt, so installing it needs no node: it is copied where JupyterLab looks.
+LABEXT       := labextension/prebuilt
+LABEXT_FILES := $(shell find $(LABEXT) -type f 2>/dev/null)
+install_labextension = rm -rf $(1)/share/jupyter/labextensions/dl-workshop-a11y && \
+	mkdir -p $(1)/share/jupyter/labextensions && cp -R $(LABEXT) $(1)/share/jupyter/labextensions/dl-workshop-a11y
+$(VENV)/.installed-labextension: $(STAMP) $(LABEXT_FILES)
+	$(call install_labextension,$(VENV))
+	touch $@
+
 # The website and browser-test packages, at the pins of requirements-extras.lock, for the first target needing them.
 $(VENV)/.installed-extras: $(STAMP) $(EXTRAS_LOCK)
 ifeq ($(INSTALLER),pip)
@@ -85,10 +96,10 @@ lock: $(STAMP)
 	$(UV) pip compile pyproject.toml $(LOCK_ARGS) --extra test -o $(LOCK)
 	$(UV) pip compile pyproject.toml $(LOCK_ARGS) --extra test --extra site --extra browser --extra hub -c $(LOCK) -o $(EXTRAS_LOCK)
 
-lab: $(STAMP)
+lab: $(STAMP) $(VENV)/.installed-labextension
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.port=$(PORT) $(AS_ROOT) $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(VENV)/.installed-labextension
 	XLA_FLAGS="$(call ISA_CAP,AVX2) $$XLA_FLAGS" $(NBVAL) tests answers $(PYTEST_ARGS)
 
 test-portable: $(STAMP)
@@ -129,7 +140,18 @@ slides: $(VENV)/.installed-extras $(NODE_DEPS)
 	$(PY) website/slides.py
 	@echo "open build/slides/01-gradient-basics.slides.html (arrow keys or space to step, Esc for the overview)"
 
-test-browser: site slides $(NODE_DEPS)
+# Rebuilds labextension/prebuilt with @jupyterlab/builder (pinned by labextension/package-lock.json) against this
+# JupyterLab, and records the hash of the source it was built from (tests/test_labextension.py compares them).
+LABEXT_SOURCE := labextension/index.js labextension/package.json labextension/package-lock.json
+labextension: $(STAMP)
+	npm ci --prefix labextension --no-audit --no-fund --loglevel=error
+	rm -rf $(LABEXT)
+	labextension/node_modules/.bin/build-labextension \
+		--core-path "$$($(PY) -c 'import jupyterlab, os; print(os.path.join(jupyterlab.__path__[0], "staging"))')" labextension
+	$(PY) -c 'import hashlib, sys; print(hashlib.sha256(b"".join(open(f, "rb").read() for f in sys.argv[1:])).hexdigest())' \
+		$(LABEXT_SOURCE) > $(LABEXT)/source.sha256
+
+test-browser: site slides $(NODE_DEPS) $(VENV)/.installed-labextension
 	$(PY) -m pytest browser_tests $(PYTEST_ARGS)
 
 clean-venv:
@@ -151,11 +173,12 @@ HUB_PORT     ?= 8000
 HUB_ATTENDEES ?= 20
 NEEDS_ROOT = @test "$$(id -u)" = 0 || { echo "$@ makes a system user for each attendee: run it as root"; exit 1; }
 
-$(HUB_VENV)/.installed: pyproject.toml $(LOCK) $(EXTRAS_LOCK) $(wildcard dl_workshop/*.py)
+$(HUB_VENV)/.installed: pyproject.toml $(LOCK) $(EXTRAS_LOCK) $(wildcard dl_workshop/*.py) $(LABEXT_FILES)
 	test -x $(HUB_PY) || $(HUB_PYTHON) -m venv $(HUB_VENV)
 	$(HUB_PY) -m pip install --quiet uv==$(UV_VERSION)
 	$(HUB_VENV)/bin/uv pip install --quiet --python $(HUB_PY) -c $(LOCK) -c $(EXTRAS_LOCK) \
 		--reinstall-package dl_workshop $(HUB_PACKAGES)
+	$(call install_labextension,$(HUB_VENV))
 	touch $@
 
 $(HUB_CHP): hub/node/package.json hub/node/package-lock.json

@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's package, driven by Playwright) for the browser tests, on loopback only."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -72,7 +73,8 @@ def image_outputs(notebook) -> int:
 
 def axe_violations(page, within: str = "document", disable: tuple[str, ...] = ()) -> list[str]:
     """axe-core's serious and critical WCAG 2 A/AA violations on ``page`` (inside the CSS selector ``within``),
-    one line per element: rule, impact, element, what to fix. ``disable`` turns rules off by name."""
+    one line per element: rule, impact, element (its selector, then its tag), what to fix. ``disable`` turns rules
+    off by name."""
     if not AXE.exists():
         pytest.fail(f"no axe-core at {AXE}: run `npm ci --prefix website` (make test-browser does)")
     if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -80,8 +82,15 @@ def axe_violations(page, within: str = "document", disable: tuple[str, ...] = ()
     options = {"runOnly": {"type": "tag", "values": WCAG_AA}, "rules": {rule: {"enabled": False} for rule in disable}}
     result = page.evaluate(
         "([within, options]) => axe.run(within === 'document' ? document : within, options)", [within, options])
-    return [f"{rule['id']} ({rule['impact']}) {node['target']}: {' '.join(node['failureSummary'].split())[:240]}"
+    return [f"{rule['id']} ({rule['impact']}) {node['target']} <{tag(node['html'])}>: "
+            f"{' '.join(node['failureSummary'].split())[:240]}"
             for rule in result["violations"] if rule["impact"] in BLOCKING for node in rule["nodes"]]
+
+
+def tag(html: str) -> str:
+    """The tag name of the element whose HTML starts ``html``."""
+    match = re.match(r"<([\w-]+)", html)
+    return match.group(1) if match else "?"
 
 
 @pytest.fixture(scope="session")
