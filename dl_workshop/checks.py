@@ -15,8 +15,11 @@ run again unchanged, so that a check answers at once.
 
 from __future__ import annotations
 
+import ast
 import collections
+import contextlib
 import functools
+import gc
 import importlib
 import inspect
 import linecache
@@ -26,6 +29,7 @@ import sys
 import sysconfig
 import traceback
 import types
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -60,7 +64,8 @@ class Exercise:
     than many small ones run one by one). ``recipe`` is the fuller hint shown
     from the second wrong attempt on (``hint`` is only a nudge). ``compiled``
     exercises ask for a function compiled with ``jax.jit``: the answer itself,
-    or, with ``probes``, the function it returns.
+    or, with ``probes``, the function it returns; ``compile_hint``, when given,
+    replaces the general hint shown when that function is not compiled.
     """
 
     name: str
@@ -74,6 +79,7 @@ class Exercise:
     traced: bool = False
     recipe: str = ""
     compiled: bool = False
+    compile_hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ _REGISTERED_BY: dict[str, str] = {}  # the module that registered each name
 
 
 def exercise(*, cases, hint, slips=(), probes=None, rtol=1e-4, atol=1e-5, name=None, traced=False, recipe="",
-             compiled=False):
+             compiled=False, compile_hint=""):
     """Register the decorated function as the reference answer of an exercise.
 
     The function itself is returned unchanged, so it stays an ordinary
@@ -105,10 +111,22 @@ def exercise(*, cases, hint, slips=(), probes=None, rtol=1e-4, atol=1e-5, name=N
         first = _REGISTERED_BY.setdefault(key, module)
         if first != module:
             raise ValueError(f"exercise {key!r} is registered twice, in {first} and in {module}: rename one")
-        _REGISTRY[key] = Exercise(key, reference, cases, hint, tuple(slips), probes, rtol, atol, traced, recipe, compiled)
+        _REGISTRY[key] = Exercise(key, reference, cases, hint, tuple(slips), probes, rtol, atol, traced, recipe,
+                                  compiled, compile_hint)
         return reference
 
     return register
+
+
+def case_key(seed: int):
+    """``jax.random.key(seed)`` for a check's cases, made without compiling anything.
+
+    `jax.random.key` runs two small compiled programs the first time a process calls it, tens of milliseconds
+    before a check can answer; the default (threefry) key of a seed below 2³² is the pair (0, seed) itself.
+    """
+    if jax.config.jax_default_prng_impl != "threefry2x32" or not 0 <= seed < 2**32:
+        return jax.random.key(seed)
+    return jax.random.wrap_key_data(np.array([0, seed], dtype=np.uint32))
 
 
 def registered_exercises() -> dict[str, Exercise]:
@@ -156,30 +174,52 @@ def evaluate(which: str | Exercise, answer: Any, *, attempt: int = 1) -> Outcome
     """
     ex = which if isinstance(which, Exercise) else get_exercise(which)
     try:
-        return _evaluate(ex, answer, attempt)
+        with _collector_paused():
+            return _evaluate(ex, answer, attempt)
     except Exception as error:  # the check's own safety net: whatever comes back, the learner gets a verdict
         return _wrong(ex, f"the check could not make sense of what your function gave ({type(error).__name__})",
                       ex.hint, attempt)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while a check runs, and resumed after (the garbage waits for it).
+
+    Tracing and compiling make many short-lived objects, and each full collection they set off walks every
+    object of JAX and Flax: a third of a check's time, for garbage that reference counting frees anyway.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _evaluate(ex: Exercise, answer: Any, attempt: int) -> Outcome:
     if not callable(answer):
         return _wrong(ex, f"expected a function, got {_describe(answer)}", "", attempt)
     if ex.compiled and ex.probes is None and not is_compiled(answer):
-        return _wrong(ex, "your function is not compiled", _HOW_TO_COMPILE, attempt)
+        return _wrong(ex, "your function is not compiled", ex.compile_hint or _HOW_TO_COMPILE, attempt)
     cases = _cases(ex)
     try:
-        observed = _observe_all(ex, answer, cases)
+        with _divergence_noted() as diverged:
+            observed = _observe_all(ex, answer, cases)
     except NotImplementedError:
         return _not_done(ex, "it still raises NotImplementedError")
     except _NotCompiled:
-        return _wrong(ex, "the function you return is not compiled", _HOW_TO_COMPILE_RETURNED, attempt)
+        return _wrong(ex, "the function you return is not compiled", ex.compile_hint or _HOW_TO_COMPILE_RETURNED,
+                      attempt)
     except (Exception, SystemExit) as error:  # a learner's code may raise anything
         return _raised(ex, error, attempt)
     for args, (expected, got) in zip(_cases(ex), observed):  # the cases as they were, should the answer change them
         if got is None:
             return _not_done(ex, "it returns None (is a `return` missing?)")
         mismatch = compare(expected, got, ex.rtol, ex.atol)
+        if mismatch and diverged:
+            return _wrong(ex, _after_divergence(diverged[0], _call(ex.name, args), mismatch), _hint_for(ex, args, got),
+                          attempt)
         if mismatch:
             return _wrong(ex, f"{_call(ex.name, args)}: {mismatch}", _hint_for(ex, args, got), attempt)
     checked = f"{len(cases)} cases" if len(cases) > 1 else "its test case"
@@ -240,10 +280,10 @@ def _expected(ex: Exercise, index: int, args: tuple):
 def _observe_all(ex: Exercise, answer: Callable, cases: list) -> list:
     """``(expected, got)`` for every case.
 
-    A traced exercise whose answer is a value runs the reference and the answer on every case in one compiled
-    program; see `_program`.
+    A traced exercise runs the reference and the answer on every case, and the functions they return at every
+    probe, in one compiled program; see `_program`.
     """
-    if ex.traced and ex.probes is None:
+    if ex.traced:
         return _program(ex, answer, cases)()
     return [
         (_expected(ex, index, args), _observe(answer, args, _probes(ex), ex.traced, must_compile=ex.compiled))
@@ -262,15 +302,21 @@ def _observe(function, args, probes, traced=False, must_compile=False):
         if must_compile and not is_compiled(result):
             raise _NotCompiled
         result = _jitted(result) if traced else result
-        return _ReturnedFunction([(probe, result(*probe)) for probe in probes()])
+        return _ReturnedFunction([(probe, result(*probe)) for probe in probes()], _is_model(result))
     return result
 
 
 @dataclass(frozen=True)
 class _ReturnedFunction:
-    """The values a returned function took at the probe points."""
+    """The values a returned function (or model) took at the probe points."""
 
     values: list
+    model: bool = False
+
+
+# A compiled program returns the values at the probes in one, as a pytree (the probes are paired in afterwards).
+jax.tree_util.register_pytree_node(_ReturnedFunction, lambda returned: (returned.values, returned.model),
+                                   lambda model, values: _ReturnedFunction(list(values), model))
 
 
 class _NotCompiled(Exception):
@@ -279,8 +325,7 @@ class _NotCompiled(Exception):
 
 _HOW_TO_COMPILE = "put @jax.jit on the line above its `def` (or wrap it: f = jax.jit(f))."
 _HOW_TO_COMPILE_RETURNED = (
-    "put @jax.jit on the line above the inner function's `def` (or return jax.jit(inner_function)); a step "
-    "that updates a Flax model in place needs @nnx.jit instead, which carries the model's updates out."
+    "put @jax.jit on the line above the inner function's `def` (or return jax.jit(inner_function))."
 )
 
 
@@ -335,24 +380,69 @@ def _program(ex: Exercise, answer: Callable, cases: list) -> Callable:
     """A compiled program giving ``[(expected, got), ...]``, the reference's and the answer's value on every case.
 
     One program for all the cases: one compilation instead of one a case and a function. Functions, anything
-    holding one (an optax optimizer) and Python ints (a step count, a size) reach both as constants.
+    holding one (an optax optimizer) and Python ints (a step count, a size) reach both as constants. With
+    probes, a function that the reference or the answer returns is called at every probe inside the program too,
+    so that making it (a gradient, a Flax module with its random weights) compiles nothing of its own.
     """
-    leaves, treedef = jax.tree.flatten(cases)
+
+    def reference_and_answer(case_list, at_probes):
+        return [(at_probes(ex.reference, args), at_probes(answer, args, ex.compiled)) for args in case_list]
+
+    fingerprint = _fingerprint(answer)
+    return _in_one_program(reference_and_answer, cases, ex, None if fingerprint is None else ("cases", fingerprint))
+
+
+def _slips_program(ex: Exercise, args: tuple) -> Callable:
+    """A compiled program giving what every slip of ``ex`` gives on ``args``, kept for the next wrong answer."""
+
+    def slips(args, at_probes):
+        return [at_probes(slip.answer, args) for slip in ex.slips]
+
+    return _in_one_program(slips, args, ex, ("slips",))
+
+
+def _in_one_program(compute: Callable, tree, ex: Exercise, key) -> Callable:
+    """``compute(tree, at_probes)`` as one compiled program, kept under ``key`` (when there is one) for the next call.
+
+    The numbers and arrays in ``tree`` and in the probes of ``ex`` are the program's inputs; anything else is a
+    constant. ``at_probes(function, args, must_compile=False)`` is ``function(*args)``, or, when that is a
+    function and ``ex`` has probes, its values at every probe.
+    """
+    probes = _made(ex).get("probes")
+    leaves, treedef = jax.tree.flatten((tree, probes))
     static = tuple(leaf if _is_static(leaf) else None for leaf in leaves)
     dynamic = [leaf for leaf in leaves if not _is_static(leaf)]
 
     def make():
-        def reference_and_answer(dynamic_leaves):
-            values = iter(dynamic_leaves)
-            case_list = treedef.unflatten([next(values) if s is None else s for s in static])
-            return [(ex.reference(*args), answer(*args)) for args in case_list]
+        def program(dynamic_leaves):
+            def unflattened():  # fresh containers each time: a function that changes a dict it is given spoils nothing
+                values = iter(dynamic_leaves)
+                return treedef.unflatten([next(values) if s is None else s for s in static])
 
-        return jax.jit(reference_and_answer)
+            def at_probes(function, args, must_compile=False):
+                result = function(*args)
+                if probes is None or not callable(result):
+                    return result
+                if must_compile and not is_compiled(result):
+                    raise _NotCompiled
+                return _ReturnedFunction([result(*probe) for probe in unflattened()[1]], _is_model(result))
 
-    fingerprint = _fingerprint(answer)
-    key = None if fingerprint is None else ("cases", ex, fingerprint, treedef, static)
-    program = _cached(key, make)
-    return lambda: program(dynamic)
+            return compute(unflattened()[0], at_probes)
+
+        return jax.jit(program)
+
+    program = _cached(None if key is None else (*key, ex, treedef, static), make)
+    if probes is None:
+        return lambda: program(dynamic)
+    return lambda: jax.tree.map(lambda value: _at_probes(value, probes), program(dynamic),
+                                is_leaf=lambda value: isinstance(value, _ReturnedFunction))
+
+
+def _at_probes(value, probes):
+    """A returned function's values out of a compiled program, each paired with its probe as `_observe` pairs them."""
+    if not isinstance(value, _ReturnedFunction):
+        return value
+    return _ReturnedFunction(list(zip(probes, value.values)), value.model)
 
 
 def _is_static(leaf) -> bool:
@@ -475,8 +565,12 @@ def compare(expected, got, rtol=1e-4, atol=1e-5, where="") -> str:
         for (probe, value), (_, other) in zip(expected.values, got.values):
             mismatch = compare(value, other, rtol, atol, where)
             if mismatch:
-                return f"the returned function at ({_args(probe)}): {mismatch}"
+                called = "the model it makes, called on" if got.model else "the returned function at"
+                return f"{called} ({_args(probe)}): {mismatch}"
         return ""
+    if got is None and expected is not None:
+        wanted = _wanted(_as_array(expected)) if _is_arraylike(expected) else _describe(expected)
+        return f"{where}expected {wanted}, got None (is a `return` missing?)"
     if isinstance(expected, Mapping):
         return _compare_dicts(expected, got, rtol, atol, where)
     if isinstance(expected, (tuple, list)):
@@ -542,12 +636,29 @@ def _compare_arrays(expected, got, rtol, atol, where):
         return ""
     if close.ndim == 0:
         return f"{where}expected {_show(expected)}, got {_show(got)}"
-    index = tuple(int(i) for i in np.argwhere(~close)[0])
-    return (
-        f"{where}at index {index[0] if len(index) == 1 else index} expected "
-        f"{_show(expected_array[index])}, got {_show(got_array[index])} "
-        f"(whole answer: {_show(got)})"
-    )
+    return f"{where}{_entries_off(expected_array, got_array, ~close, rtol, atol)} (whole answer: {_show(got)})"
+
+
+def _entries_off(expected: np.ndarray, got: np.ndarray, off: np.ndarray, rtol, atol) -> str:
+    """The wrong entries of an array answer: each of them when there are up to three, else the one furthest off
+    (measured in tolerances), so that the message points at what is wrong whichever entry comes first."""
+    wrong = [tuple(int(i) for i in index) for index in np.argwhere(off)]
+
+    def entry(index):
+        return (f"at index {index[0] if len(index) == 1 else index} expected {_show(expected[index])}, "
+                f"got {_show(got[index])}")
+
+    if len(wrong) <= 3:
+        return "; ".join(map(entry, wrong))
+
+    def tolerances_off(index):
+        if expected.dtype == bool:
+            return 1.0
+        difference = abs(complex(got[index]) - complex(expected[index]))
+        return np.nan_to_num(difference / (atol + rtol * abs(complex(expected[index]))), nan=np.inf)
+
+    furthest = max(wrong, key=tolerances_off)
+    return f"{len(wrong)} of {off.size} entries are off; the furthest off: {entry(furthest)}"
 
 
 def _type_problem(expected: np.ndarray, got) -> str:
@@ -610,15 +721,71 @@ def _keys(mapping) -> list:
     return sorted(mapping, key=lambda key: (type(key).__name__, repr(key)))
 
 
+@contextlib.contextmanager
+def _divergence_noted():
+    """Collect the messages of the `DivergenceWarning`s (from the workshop's descent loops) raised inside, for the
+    verdict to tell; any other warning is shown as usual."""
+    diverged = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield diverged
+        finally:
+            diverged += [str(w.message) for w in caught if w.category.__name__ == "DivergenceWarning"]
+    for w in caught:
+        if w.category.__name__ != "DivergenceWarning":
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+
+
+def _after_divergence(warning: str, call: str, mismatch: str) -> str:
+    """A wrong value that a diverged descent returned, told as that rather than as a near miss."""
+    what = re.sub(r", so descent stopped there", "", warning).rstrip(".")
+    if "before any step" in warning:
+        said = f"your descent could not start: {what}"
+    else:
+        said = f"your descent diverged ({what}), so it stopped and returned its last finite point, which is not a fit"
+    values = re.fullmatch(r"expected (.*), got (.*)", mismatch)
+    if values:
+        descent = "the descent" if "before any step" in warning else "the diverged descent"
+        return f"{said}. {call} should give {values.group(1)}; {descent} gave {values.group(2)}"
+    return f"{said}. {call}, after the descent stopped: {mismatch}"
+
+
 def _hint_for(ex: Exercise, args: tuple, got) -> str:
     """The hint of the first slip that reproduces ``got``, else the exercise's general hint."""
-    for slip in ex.slips:
+    for slip, slipped in zip(ex.slips, _slip_values(ex, args)):
         try:
-            if not compare(_observe(slip.answer, args, _probes(ex)), got, ex.rtol, ex.atol):
+            if slipped is not _DOES_NOT_APPLY and not compare(slipped, got, ex.rtol, ex.atol):
                 return slip.hint
-        except Exception:  # a slip that does not apply to these arguments
+        except Exception:  # a value the comparison cannot make sense of
             continue
     return ex.hint
+
+
+_DOES_NOT_APPLY = object()  # what a slip that raises on a case gives
+
+
+def _slip_values(ex: Exercise, args: tuple) -> list:
+    """What each slip of ``ex`` gives on ``args``; `_DOES_NOT_APPLY` for a slip that raises on them.
+
+    A traced exercise runs all its slips in one compiled program, as it runs the answer, and keeps it for the next
+    wrong answer; should one of them not trace, each runs on its own.
+    """
+    with warnings.catch_warnings():  # a slip that diverges (a step too large) warns no one
+        warnings.simplefilter("ignore")
+        if ex.traced and ex.slips:
+            try:
+                return _slips_program(ex, args)()
+            except Exception:
+                pass
+        return [_slip_value(slip, args, _probes(ex)) for slip in ex.slips]
+
+
+def _slip_value(slip: Slip, args: tuple, probes):
+    try:
+        return _observe(slip.answer, args, probes)
+    except Exception:  # a slip that does not apply to these arguments
+        return _DOES_NOT_APPLY
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -641,7 +808,7 @@ def _hints(ex: Exercise, hint: str, attempt: int) -> list:
 
 
 def _wrong(ex: Exercise, what: str, hint: str, attempt: int = 1) -> Outcome:
-    lines = [f"❌ {ex.name}: {what}.", *_hints(ex, hint, attempt),
+    lines = [f"❌ {ex.name}: {_scrub(what)}.", *_hints(ex, hint, attempt),
              "   The reference answer is used for now; fix yours and run the cell again."]
     return Outcome(WRONG, "\n".join(lines), {"hint": hint})
 
@@ -649,12 +816,12 @@ def _wrong(ex: Exercise, what: str, hint: str, attempt: int = 1) -> Outcome:
 def _raised(ex: Exercise, error: BaseException, attempt: int = 1) -> Outcome:
     frame, lineno = _learner_frame(error)
     where = _line(frame, lineno)
-    meaning = _explain(error, frame, lineno)
+    meaning = _scrub(_explain(error, frame, lineno))
     if meaning:
         first = f"❌ {ex.name}: your code raised {type(error).__name__}{where}."
         lines = [first, f"   {meaning}"]
     else:
-        lines = [f"❌ {ex.name}: your code raised {type(error).__name__}: {_plain(error)}{where}."]
+        lines = [f"❌ {ex.name}: your code raised {type(error).__name__}: {_scrub(_plain(error))}{where}."]
     lines += _hints(ex, ex.hint, attempt)
     lines.append("   The reference answer is used for now; fix yours and run the cell again.")
     return Outcome(RAISED, "\n".join(lines), {"hint": ex.hint, "error": type(error).__name__})
@@ -684,6 +851,16 @@ def _explain(error: BaseException, frame, lineno) -> str:
     unpacked = _unpacked_dict(frame)
     if unpacked:
         return unpacked
+    if re.search(r"matmul input operand \d+ must have ndim at least 1", text):
+        return ("`@` multiplies arrays with at least one axis, and one side here is a single number: with a number, "
+                "use `*`, or jnp.dot, which accepts both a number and an array.")
+    if "Gradient only defined for scalar-output functions" in text:
+        shape = re.search(r"Output had shape: (\([\d,\s]*\))", text)
+        return ("jax.grad needs a function that returns one number; this one returned "
+                f"{'shape ' + shape.group(1) if shape else 'an array'}. For a loss over many examples, return one "
+                "number (their jnp.mean or jnp.sum). The derivative at each element of an array is either a "
+                "formula that works entry by entry, or the gradient mapped over the elements: "
+                "jax.vmap(jax.grad(f))(z).")
     if "TracerBoolConversionError" in names:
         return (f"{_TRACING} Python's `if`, `while`, `and`, `or` need a concrete True or False: use jnp.where(…) "
                 "(or jax.lax.cond) to choose between values, and jnp, not np or float().")
@@ -712,7 +889,7 @@ def _explain(error: BaseException, frame, lineno) -> str:
                 "already a number, or give a variable the name of a function?")
     if isinstance(error, TypeError) and "scan body" in text:
         detail = [line.strip() for line in text.splitlines() if line.strip().startswith("The input carry")]
-        detail = _plain_text(re.sub(r"<class '(\w+)'>", r"\1", detail[0])) if detail else ""
+        detail = _plain_text(_plain_types(detail[0])) if detail else ""
         return (
             "the step function of jax.lax.scan must return a pair (new_carry, output), and new_carry must have the "
             "same structure, shapes and dtypes as the carry it was given" + (f": {detail}." if detail else ".")
@@ -720,11 +897,18 @@ def _explain(error: BaseException, frame, lineno) -> str:
     operands = re.search(r"unsupported operand type\(s\) for (\S+): '(\w+)' and '(\w+)'", text)
     if operands:
         return _operand_story(*operands.groups())
+    if "vmap" in text and "but is only 0" in text:
+        return ("jax.vmap maps every argument along its axis 0 unless told otherwise, and here one of them is a "
+                "single number, which has no axis. An argument that is the same for every call (a step size, say) "
+                "must not be mapped: say so with in_axes, one entry per argument (0 maps that argument along its "
+                "first axis, None hands it whole to every call), or leave it out of the mapped function. And a "
+                "function that must take a single number as well as an array is written without jax.vmap: jnp "
+                "functions work entry by entry.")
     if "vmap" in text and re.search(r"inconsistent sizes|rank|axis", text):
         return ("jax.vmap maps every argument along its axis 0 unless told otherwise: an argument that is the same "
                 "for every call (a number such as a step size, or a shared array) must not be mapped. Say so with "
-                "in_axes, None for that argument (in_axes=(0, None)), or leave it out of the mapped function (a "
-                "closure or functools.partial).")
+                "in_axes, one entry per argument: 0 maps that argument along its first axis, None hands it whole to "
+                "every call. Or leave it out of the mapped function (a closure or functools.partial).")
     if isinstance(error, (TypeError, ValueError)) and re.search(r"shape|core dimension|inconsistent sizes", text):
         return _shape_story(text, frame, lineno)
     if isinstance(error, TypeError) and text.startswith("Argument") and "not a valid JAX type" in text:
@@ -763,8 +947,9 @@ def _operand_story(operator: str, left: str, right: str) -> str:
     """Arithmetic on something that is not a number or an array."""
     kinds = {left, right}
     if "dict" in kinds:
-        return (f"`{operator}` does not work on a dict of parameters: go through them with jax.tree.map, as in "
-                "jax.tree.map(lambda p, g: p - step_size * g, theta, grads); with optax, "
+        return (f"`{operator}` does not work on a dict of parameters: go through them with jax.tree.map: "
+                "jax.tree.map(f, theta, grads) calls f on each parameter with its own gradient and gives back a dict "
+                "of the results; with optax, "
                 "optax.apply_updates(theta, updates) adds the updates (they already point downhill).")
     if "function" in kinds:
         return f"a function was used as a number in `{operator}`: call it, as in f(x), to get its value."
@@ -787,48 +972,194 @@ def _unpacked_dict(frame) -> str:
         if not isinstance(value, Mapping):
             continue
         keys = [key for key in value if isinstance(key, str)]
-        taken = [var for var, other in scope.items() if isinstance(other, str) and other in keys and var != name]
-        if len(taken) >= 2 and _assigns(frame, taken, name):
-            values = ", ".join(f"{name}[{scope[var]!r}]" for var in taken)
-            return (f"unpacking a dict gives its keys, not its values: `{', '.join(taken)} = {name}` made "
-                    f"{taken[0]} the string {scope[taken[0]]!r}. Take the values by name: "
-                    f"{', '.join(taken)} = {values}.")
+        candidates = [var for var, other in scope.items() if isinstance(other, str) and other in keys and var != name]
+        taken = _unpacking_targets(frame, candidates, name) if len(candidates) >= 2 else []
+        if not taken:
+            continue
+        made = " and ".join(f"{var} the string {scope[var]!r}" for var in taken)
+        if all(var in keys for var in taken):  # the names are the keys: each one by its own key
+            fix = f"Take the values by name: {', '.join(taken)} = " + ", ".join(f"{name}[{var!r}]" for var in taken)
+        else:
+            fix = (f"Take each value by its key ({', '.join(map(repr, keys))}): "
+                   f"{', '.join(taken)} = " + ", ".join(f"{name}['…']" for _ in taken) + ", each with its own key")
+        return f"unpacking a dict gives its keys, not its values: `{', '.join(taken)} = {name}` made {made}. {fix}."
     return ""
 
 
-def _assigns(frame, targets: list, source: str) -> bool:
-    """Whether the frame's code has the line ``a, b = source`` for the names ``targets``."""
+def _unpacking_targets(frame, candidates: list, source: str) -> list:
+    """The names, in order, of the frame's line ``a, b = source`` whose targets are all among ``candidates``."""
     try:
         lines, _ = inspect.getsourcelines(frame.f_code)
     except (OSError, TypeError):
-        return False
-    name = "(?:" + "|".join(map(re.escape, targets)) + ")"
-    pattern = rf"^\s*\(?\s*{name}(?:\s*,\s*{name})+\s*,?\s*\)?\s*=\s*{re.escape(source)}"
-    return any(re.match(pattern + r"\s*(#.*)?$", line) for line in lines)
+        return []
+    name = "(?:" + "|".join(map(re.escape, candidates)) + ")"
+    pattern = rf"^\s*\(?\s*({name}(?:\s*,\s*{name})+)\s*,?\s*\)?\s*=\s*{re.escape(source)}\s*(#.*)?$"
+    for line in lines:
+        found = re.match(pattern, line)
+        if found:
+            return [target.strip() for target in found.group(1).split(",")]
+    return []
 
 
 def _shape_story(text: str, frame, lineno) -> str:
-    """A shape mismatch: the operation and both shapes (from the message, or the arrays on the failing line)."""
-    operation = re.match(r"(\w+)(?: got|:| requires)", text)
-    operation = {"add": "+", "sub": "−", "mul": "*", "div": "/", "dot_general": "@ (a matrix product)",
-                 "matmul": "@ (a matrix product)", "pow": "**"}.get(operation.group(1) if operation else "", "")
+    """A shape mismatch: the operation as the learner wrote it, both operands' shapes, and what the operation needs."""
+    primitive = re.match(r"(\w+)(?: got|:| requires)", text)
+    primitive = primitive.group(1) if primitive else ""
+    written = _written_operation(frame, lineno, primitive)
+    operation = written[0] if written else {
+        "add": "+", "sub": "−", "mul": "*", "div": "/", "dot_general": "@ (a matrix product)",
+        "matmul": "@ (a matrix product)", "pow": "**"}.get(primitive, "")
     if "core dimension" in text and not operation:
         operation = "a linear-algebra function" if "solve" in text or "(m,m)" in text else "a matrix product"
+    product = primitive in ("dot_general", "matmul") or operation.startswith(("@", "a matrix product")) or (
+        operation.endswith(("dot", "matmul")))
     shapes = re.findall(r"\(\d+(?:,\s*\d+)*,?\)", text)
-    operands = _shapes_on_line(frame, lineno)
     said = f"the shapes do not fit together{' in ' + operation if operation else ''}"
-    sizes = re.search(r"(\d+) vs (\d+)|size (\d+) is different from (\d+)", text)
-    if len(shapes) >= 2:
-        said += f": {shapes[0]} and {shapes[1]}"
-    elif sizes:
-        said += ": lengths {} and {} along the axis they share".format(*[g for g in sizes.groups() if g])
-    if operands:
-        said += (";" if len(shapes) >= 2 else ":") + " on that line " + ", ".join(
-            f"{name} has shape {shape}" for name, shape in operands)
+    if written:
+        _, (left, left_shape), (right, right_shape) = written
+        said += f": {left} has shape {left_shape} and {right} has shape {right_shape}"
+        shapes = [str(left_shape), str(right_shape)]
+    else:
+        sizes = re.search(r"(\d+) vs (\d+)|size (\d+) is different from (\d+)", text)
+        if len(shapes) >= 2 and product:
+            said += ": the axes it multiplies together have lengths {} and {}".format(
+                *(shape.strip("(,)") for shape in shapes[:2]))
+        elif len(shapes) >= 2:
+            said += f": {shapes[0]} and {shapes[1]}"
+        elif sizes:
+            said += ": lengths {} and {} along the axis they share".format(*[g for g in sizes.groups() if g])
+        operands = _shapes_on_line(frame, lineno)
+        if operands:
+            said += ("; on that line " if ":" in said else ": on that line ") + ", ".join(
+                f"{name} has shape {shape}" for name, shape in operands)
+    said += "."
+    if product:
+        lengths = ""
+        if written and written[1][1] and written[2][1]:
+            right_shape = written[2][1]
+            lengths = f" (here {written[1][1][-1]} and {right_shape[0 if len(right_shape) == 1 else -2]})"
+        said += (" A matrix product needs the last axis of the left to be as long as the first axis of the right"
+                 f"{lengths}: (n, k) @ (k, m) gives (n, m). With examples in rows, x of shape (examples, inputs), write x @ W, "
+                 "W of shape (inputs, outputs).")
+    elif operation == "*":
+        said += (" `*` multiplies element by element, so the shapes must match (or broadcast); the matrix product "
+                 "is `@` (or jnp.dot).")
+    if not written:
+        said += " Check the shape of each array the operation gets (print(a.shape)) against what it needs."
     column_and_vector = any(s.endswith(", 1)") for s in shapes) and any(re.fullmatch(r"\(\d+,\)", s) for s in shapes)
-    tip = (" An (n, 1) column against an (n,) vector is the usual cause: make both the same shape."
-           if column_and_vector else "")
-    return said + ". Check the shape of each array the operation gets (print(a.shape)) against what it needs." + tip
+    if column_and_vector and not product:
+        said += " An (n, 1) column against an (n,) vector is the usual cause: make both the same shape."
+    return said
+
+
+#: How a learner writes the operations JAX names in its shape errors: the operator, or a function's last name.
+_WRITTEN_AS = {"add": (ast.Add,), "sub": (ast.Sub,), "mul": (ast.Mult,), "div": (ast.Div,), "pow": (ast.Pow,),
+               "dot_general": (ast.MatMult, "dot", "matmul"), "matmul": (ast.MatMult, "dot", "matmul")}
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
+#: jnp functions that keep their argument's shape, to follow shapes through a line like jnp.tanh(x @ W) * 2.
+_ELEMENTWISE = {"sin", "cos", "tan", "tanh", "exp", "log", "log1p", "sqrt", "abs", "square", "negative",
+                "sigmoid", "logistic", "relu", "softplus", "asarray", "array"}
+
+
+def _written_operation(frame, lineno, primitive: str):
+    """``(spelling, (left, shape), (right, shape))`` for the operation on the learner's line whose operands'
+    shapes do not fit, with each operand as written; None when it cannot be told."""
+    if frame is None:
+        return None
+    try:
+        tree = ast.parse(linecache.getline(frame.f_code.co_filename, lineno).strip())
+        return _clashing_operation(tree, {**frame.f_globals, **frame.f_locals}, primitive)
+    except Exception:  # a line that is not a whole statement, or a value that will not tell its shape
+        return None
+
+
+def _clashing_operation(tree, scope: dict, primitive: str):
+    """`_written_operation` in a parsed line, with the values its names stand for in ``scope``."""
+    kinds = _WRITTEN_AS.get(primitive, sum(_WRITTEN_AS.values(), ()))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and type(node.op) in kinds:
+            spelling, operands = _SYMBOLS[type(node.op)], (node.left, node.right)
+        elif (isinstance(node, ast.Call) and len(node.args) == 2 and not node.keywords
+              and ast.unparse(node.func).split(".")[-1] in kinds):
+            spelling, operands = ast.unparse(node.func), tuple(node.args)
+        else:
+            continue
+        shapes = [_shape_of(operand, scope) for operand in operands]
+        product = spelling == "@" or spelling.endswith(("dot", "matmul"))
+        if None not in shapes and _combined_shape(*shapes, product) is None:
+            return spelling, *((_source(operand, side), shape)
+                               for operand, shape, side in zip(operands, shapes, ("left", "right")))
+    return None
+
+
+def _source(node, side: str) -> str:
+    """An operand as the learner wrote it, or which side it is on when that is long."""
+    text = ast.unparse(node)
+    if len(text) > 40:
+        return f"the {side} side"
+    return text if isinstance(node, (ast.Name, ast.Subscript, ast.Attribute)) else f"`{text}`"
+
+
+def _shape_of(node, scope):
+    """The shape ``node``'s expression has, worked out from the shapes of the values it names; None if unknown."""
+    try:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return ()
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            inner = _shape_of(node.value, scope)
+            return None if inner is None else inner[::-1]
+        if isinstance(node, ast.UnaryOp):
+            return _shape_of(node.operand, scope)
+        if isinstance(node, ast.BinOp) and type(node.op) in _SYMBOLS:
+            return _combined_shape(_shape_of(node.left, scope), _shape_of(node.right, scope),
+                                   isinstance(node.op, ast.MatMult))
+        if isinstance(node, ast.Call) and not node.keywords:
+            function = ast.unparse(node.func).split(".")[-1]
+            arguments = [_shape_of(argument, scope) for argument in node.args]
+            if function in ("dot", "matmul") and len(arguments) == 2:
+                return _combined_shape(*arguments, True)
+            return arguments[0] if function in _ELEMENTWISE and len(arguments) == 1 else None
+        value = _value_of(node, scope)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return ()
+        shape = getattr(value, "shape", None) if hasattr(value, "dtype") else None
+        return None if shape is None else tuple(int(size) for size in shape)
+    except Exception:
+        return None
+
+
+def _value_of(node, scope):
+    """The value a name, ``name['key']`` or ``name.attribute`` stands for in ``scope``; anything else None."""
+    if isinstance(node, ast.Name):
+        return scope.get(node.id)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        container = _value_of(node.value, scope)
+        return container[node.slice.value] if isinstance(container, (Mapping, list, tuple)) else None
+    if isinstance(node, ast.Attribute):
+        owner = _value_of(node.value, scope)
+        return None if owner is None or isinstance(owner, types.ModuleType) else getattr(owner, node.attr, None)
+    return None
+
+
+def _combined_shape(left, right, product: bool):
+    """The shape of ``left @ right`` (``product``) or of an elementwise operation; None when they do not fit."""
+    if left is None or right is None:
+        return None
+    if not product:
+        try:
+            return tuple(np.broadcast_shapes(left, right))
+        except ValueError:
+            return None
+    if not left or not right or left[-1] != right[0 if len(right) == 1 else -2]:
+        return None
+    if len(right) == 1:
+        return left[:-1]
+    if len(left) == 1:
+        return right[:-2] + right[-1:]
+    try:
+        return tuple(np.broadcast_shapes(left[:-2], right[:-2])) + (left[-2], right[-1])
+    except ValueError:
+        return None
 
 
 def _shapes_on_line(frame, lineno) -> list:
@@ -860,6 +1191,38 @@ def _line(frame, lineno) -> str:
         return ""
     code = linecache.getline(frame.f_code.co_filename, lineno).strip()
     return f" at line {lineno}: `{code}`" if code else f" at line {lineno}"
+
+
+def _plain_types(text: str) -> str:
+    """JAX's names for types in plain words: ``<class 'jax._src.core.ShapedArray'>`` is an array, ``float32[2]``
+    an array of shape (2,)."""
+
+    def named(match):
+        name = match.group(2).split(".")[-1]
+        if "Array" in name or "Tracer" in name:
+            return "an array"
+        if name == "NoneType":
+            return "None"
+        return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+    def aval(match):
+        verb, dtype, sizes = match.groups()
+        shape = tuple(int(size) for size in sizes.split(",") if size.strip())
+        kind = "" if dtype == "float32" else f"{dtype} "
+        said = f"an {kind}array of shape {shape}" if shape else f"a single {kind}number (shape ())"
+        return f"{'is ' if verb else ''}{said}"
+
+    text = re.sub(r"\b(an? )?<class '([\w.]+)'>", named, text)
+    text = re.sub(r"(has type )?\b((?:float|u?int|complex)\d+|bool)\[([\d,\s]*)\]", aval, text)
+    return text
+
+
+def _scrub(text: str) -> str:
+    """A message without the names of JAX's or the workshop's internals, or paths of files."""
+    text = _plain_types(text)
+    text = re.sub(r"\b(?:jax\._src|jaxlib|dl_workshop)(?:\.\w+)*\.(\w+)", r"\1", text)
+    text = re.sub(r"(?:[A-Za-z]:)?(?:[/\\][\w.\-]+)+\.pyc?(?::\d+)?", "a file", text)
+    return text.replace("dl_workshop", "the workshop's package")
 
 
 def _plain(error: BaseException) -> str:
@@ -913,9 +1276,10 @@ def _describe(value) -> str:
     if value is None:
         return "None"
     if callable(value):
-        return f"the function {getattr(value, '__name__', type(value).__name__)}"
+        return _describe_callable(value)
     if _is_namedtuple(value):
-        return f"a {type(value).__name__}"
+        optimizer = (type(value).__module__ or "").startswith("optax") and hasattr(value, "update")
+        return "an optax optimizer" if optimizer else _a(type(value).__name__)
     if isinstance(value, (str, bytes)):
         return f"the text {_repr(value)} (a {type(value).__name__})"
     if isinstance(value, bool):
@@ -931,6 +1295,32 @@ def _describe(value) -> str:
         shape = np.shape(value)
         return f"an array of shape {shape}" if shape else f"the number {_show(value)}"
     return f"{type(value).__name__} {_repr(value)}"
+
+
+def _describe_callable(value) -> str:
+    """'the function f', 'the class MLP', 'the model (an MLP)', 'an nnx.Rngs': what a callable value is."""
+    kind = type(value)
+    if isinstance(value, type):
+        return f"the class {value.__name__}"
+    if _is_model(value):
+        return f"the model ({_a(kind.__name__)})"
+    module = (kind.__module__ or "").split(".")
+    if module[0] in ("flax", "optax"):  # an nnx.Rngs, an optimizer: objects that answer to any attribute
+        return _a(("nnx." if module[:2] == ["flax", "nnx"] else f"{module[0]}.") + kind.__name__)
+    if (isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial,
+                           np.ufunc)) or is_compiled(value) or module[0] == "jax"):
+        name = getattr(value, "__name__", None) or getattr(getattr(value, "func", None), "__name__", kind.__name__)
+        return f"the function {name}"
+    return _a(kind.__name__)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' or noun.startswith('nnx.') else 'a'} {noun}"
+
+
+def _is_model(value) -> bool:
+    """Whether ``value`` is a Flax module (a model or a layer)."""
+    return any(cls.__name__ == "Module" and (cls.__module__ or "").startswith("flax") for cls in type(value).__mro__)
 
 
 def _kind(item) -> str:

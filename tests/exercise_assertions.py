@@ -32,6 +32,15 @@ def assert_reference_right_and_slips_hinted(name):
         assert outcome.kind == WRONG and "not compiled" in outcome.message, outcome.message
 
 
+def assert_nudged(name, attempt, shown, not_shown):
+    """A learner's attempt at exercise ``name`` is turned down with a first message that holds every text in
+    ``shown`` (what to change) and none in ``not_shown`` (the answer)."""
+    outcome = evaluate(name, attempt)
+    assert outcome.kind != RIGHT and outcome.message.startswith(f"❌ {name}"), outcome.message
+    assert all(text in outcome.message for text in shown), outcome.message
+    assert not any(text in outcome.message for text in not_shown), outcome.message
+
+
 def _raises(*args):
     raise ZeroDivisionError("division by zero")
 

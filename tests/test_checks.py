@@ -2,12 +2,15 @@
 hints that get fuller, compiled answers, tolerances, reuse of compiled programs, and it never raises."""
 
 import ast
+import dataclasses
 import functools
+import gc
 import importlib
 import inspect
 import re
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import jax
@@ -18,6 +21,7 @@ import optax
 import pytest
 
 from dl_workshop import checks
+from dl_workshop.optim import DivergenceWarning, descend
 from dl_workshop.checks import (
     NOT_DONE, RAISED, RIGHT, WRONG, Exercise, Slip, check_exercise, compare, evaluate, exercise, is_compiled,
     registered_exercises,
@@ -73,7 +77,8 @@ KINDS = {
 }
 
 #: Names of the check's own code that no learner-facing message may contain.
-INTERNALS = ("dl_workshop", "checks.py", "_observe", "reference_and_answer", "site-packages", "Traceback")
+INTERNALS = ("dl_workshop", "checks.py", "_observe", "reference_and_answer", "site-packages", "Traceback", "jax._src",
+             "<class ", ".py")
 
 
 @pytest.fixture(autouse=True)
@@ -250,6 +255,14 @@ def test_a_compiled_exercise_turns_down_a_returned_function_that_is_not_compiled
     assert plain.kind == WRONG and "the function you return is not compiled" in plain.message
     assert "@jax.jit" in plain.message
     assert evaluate(RETURNS_COMPILED, lambda a: jax.jit(lambda x: x * a)).kind == RIGHT
+
+
+def test_an_exercise_may_say_how_its_function_is_compiled():
+    """A Flax step is compiled with nnx.jit: its exercise's own compile hint replaces the general one."""
+    own = dataclasses.replace(RETURNS_COMPILED, compile_hint="put @nnx.jit above it.")
+    plain = evaluate(own, lambda a: lambda x: a * x)
+    assert plain.kind == WRONG and "Hint: put @nnx.jit above it." in plain.message
+    assert "@jax.jit" not in plain.message
 
 
 # --- types before values ---------------------------------------------------------------------------------
@@ -429,14 +442,14 @@ LINE = Exercise("line", lambda theta, x: theta["w"] * x + theta["b"], lambda: [(
     (TRACED, solves_mismatched, "jnp.linalg.solve", ["the shapes do not fit together", "matrix has shape (2, 2)",
                                                      "x has shape (3,)"]),
     (TRACED, steps_with_the_wrong_carry, "jax.lax.scan", ["must return a pair (new_carry, output)",
-                                                          "float32[2]"]),
+                                                          "is an array of shape (2,)"]),
     (TRACED, steps_without_a_pair, "jax.lax.scan", ["must return a pair (new_carry, output)"]),
     (TRACED, appends_to_an_array, "path.append(x)", ["a JAX array has no `.append`", "jnp.stack"]),
     (LINE, appends_to_an_array, None, ["called with arguments it does not take", "appends_to_an_array() takes 1"]),
     (LINE, unpacks_a_dict, "return w * x + b", ["unpacking a dict gives its keys", "w, b = theta['w'], theta['b']"]),
     (LINE, subtracts_dicts, "theta - updates", ["jax.tree.map", "optax.apply_updates(theta, updates)"]),
     (LINE, lambda theta: theta["w"], None, ["called with arguments it does not take", "`def` line"]),
-    (TRACED, maps_a_step_size_too, "jax.vmap", ["must not be mapped", "in_axes=(0, None)"]),
+    (TRACED, maps_a_step_size_too, "jax.vmap", ["must not be mapped", "None hands it whole"]),
     (RETURNS_A_FUNCTION, lambda: jax.grad(lambda x, y: x * y), None,
      ["called with arguments it does not take", "the function you return is called"]),
 ])
@@ -463,6 +476,187 @@ def test_a_dict_unpacked_inside_a_traced_gradient_is_told_too():
                     lambda: [({"w": 2.0, "b": 1.0}, jnp.ones(3))], "sum the line", traced=True)
     outcome = evaluate(loss, lambda theta, x: jnp.sum(unpacks_a_dict(theta, x)))
     assert "unpacking a dict gives its keys" in outcome.message
+
+
+# --- messages that point at what is wrong ----------------------------------------------------------------
+
+LINE_BY_HAND = Exercise("line_by_hand", lambda x: jnp.array([0.2, 0.9]) + 0 * x[:2], lambda: [(jnp.ones(3),)],
+                        "sums")
+
+
+def test_each_wrong_entry_is_told_when_there_are_few():
+    """The slope was wrong too, yet only the intercept (the first entry) was reported."""
+    message = evaluate(LINE_BY_HAND, lambda x: jnp.array([1.743, 0.129]) + 0 * x[:2]).message
+    assert "at index 0 expected 0.2, got 1.743" in message and "at index 1 expected 0.9, got 0.129" in message
+    message = evaluate(LINE_BY_HAND, lambda x: jnp.array([0.2, 0.129]) + 0 * x[:2]).message
+    assert "at index 1 expected 0.9, got 0.129" in message and "index 0" not in message
+
+
+def test_of_many_wrong_entries_the_one_furthest_off_is_told():
+    ex = Exercise("many", lambda x: x, lambda: [(jnp.arange(10.0),)], "copy it")
+    message = evaluate(ex, lambda x: x + 0.01 + 5.0 * (x == 7)).message
+    assert "10 of 10 entries are off; the furthest off: at index 7 expected 7, got 12.01" in message, message
+
+
+PARAMETERS_IN_EITHER_ORDER = [{"w": 2.0, "b": 1.0}, {"b": 1.0, "w": 2.0}]
+
+
+@pytest.mark.parametrize("theta", PARAMETERS_IN_EITHER_ORDER, ids=["w first", "b first"])
+def test_an_unpacked_dict_is_fixed_with_each_name_by_its_own_key(theta):
+    line = Exercise("line", LINE.reference, lambda: [(dict(theta), jnp.ones(3))], "slope times x plus intercept")
+    message = evaluate(line, unpacks_a_dict).message
+    first, second = theta
+    assert f"made w the string {first!r} and b the string {second!r}" in message, message
+    assert "w, b = theta['w'], theta['b']" in message and "theta['b'], theta['w']" not in message
+
+
+def unpacks_a_dict_into_other_names(theta, x):
+    slope, intercept = theta
+    return slope * x + intercept
+
+
+@pytest.mark.parametrize("theta", PARAMETERS_IN_EITHER_ORDER, ids=["w first", "b first"])
+def test_an_unpacked_dict_into_other_names_is_not_given_a_pairing_that_may_be_swapped(theta):
+    line = Exercise("line", LINE.reference, lambda: [(dict(theta), jnp.ones(3))], "slope times x plus intercept")
+    message = evaluate(line, unpacks_a_dict_into_other_names).message
+    assert "unpacking a dict gives its keys" in message and "each with its own key" in message, message
+    assert "theta['w']" not in message and "theta['b']" not in message
+
+
+def dots_in_maths_order(layer, x):
+    return jnp.dot(layer["W"], x) + layer["b"]
+
+
+def multiplies_elementwise(layer, x):
+    return x * layer["W"] + layer["b"]
+
+
+def multiplies_maths_order(layer, x):
+    return layer["W"] @ x + layer["b"]
+
+
+@pytest.mark.parametrize("traced", [False, True])
+@pytest.mark.parametrize("answer, says", [
+    (dots_in_maths_order, ["the shapes do not fit together in jnp.dot: layer['W'] has shape (2, 3) and x has shape "
+                           "(4, 2)", "the last axis of the left", "x @ W"]),
+    (multiplies_maths_order, ["in @: layer['W'] has shape (2, 3) and x has shape (4, 2)", "x @ W"]),
+    (multiplies_elementwise, ["in *: x has shape (4, 2) and layer['W'] has shape (2, 3)",
+                              "`*` multiplies element by element", "the matrix product is `@` (or jnp.dot)"]),
+])
+def test_a_shape_mismatch_names_the_operation_as_written_and_both_operands_shapes(traced, answer, says):
+    dense = Exercise("dense", lambda layer, x: x @ layer["W"] + layer["b"],
+                     lambda: [({"W": jnp.ones((2, 3)), "b": jnp.zeros(3)}, jnp.ones((4, 2)))], "examples in rows",
+                     traced=traced)
+    outcome = evaluate(dense, answer)
+    assert outcome.kind == RAISED
+    for fragment in says:
+        assert fragment in outcome.message, outcome.message
+    assert "(3,) and (4,)" not in outcome.message  # the contracted lengths are not the operands' shapes
+
+
+def scan_step_returns_one_array(theta, x):
+    def step(theta, step_size):
+        return theta["w"] - step_size * x, None
+
+    return jax.lax.scan(step, theta, jnp.ones(2))[0]
+
+
+def test_a_message_describes_values_without_jax_internal_class_paths():
+    ex = Exercise("schedule", lambda theta, x: theta, lambda: [({"w": jnp.ones(2)}, jnp.ones(2))], "scan it")
+    outcome = evaluate(ex, scan_step_returns_one_array)
+    assert "the carry output is an array" in outcome.message, outcome.message
+    assert not any(internal in outcome.message for internal in INTERNALS), outcome.message
+
+
+def matmul_with_a_number(theta, x):
+    return x @ theta["w"] + theta["b"]
+
+
+def grads_a_vector_function(z):
+    return jax.grad(jnp.tanh)(z)
+
+
+@pytest.mark.parametrize("exercise, answer, says", [
+    (LINE, matmul_with_a_number, ["`@` multiplies arrays with at least one axis", "use `*`, or jnp.dot"]),
+    (Exercise("dtanh", jax.vmap(jax.grad(jnp.tanh)), lambda: [(jnp.ones(5),)], "elementwise"),
+     grads_a_vector_function, ["jax.grad needs a function that returns one number; this one returned shape (5,)",
+                               "a formula that works entry by entry", "jax.vmap(jax.grad(f))"]),
+    (Exercise("dtanh", lambda z: 1 - jnp.tanh(z) ** 2, lambda: [(jnp.ones(5),), (jnp.float32(0.5),)], "entrywise"),
+     jax.vmap(jax.grad(jnp.tanh)), ["one of them is a single number", "take a single number as well as an array"]),
+])
+def test_more_of_jaxs_errors_are_told_in_plain_words(exercise, answer, says):
+    outcome = evaluate(exercise, answer)
+    assert outcome.kind == RAISED
+    for fragment in says:
+        assert fragment in outcome.message, outcome.message
+    assert "ndim" not in outcome.message and "Gradient only defined" not in outcome.message
+
+
+def make_scale_classes():
+    """A tiny Flax model made from ``(size, rngs)``, as notebook 10's MLP is, and one that forgot its `return`."""
+    from flax import nnx
+
+    class Scale(nnx.Module):
+        def __init__(self, size, rngs):
+            self.w = nnx.Param(jnp.arange(1.0, size + 1.0))
+
+        def __call__(self, x):
+            return self.w * x
+
+    class ScaleWithoutReturn(Scale):
+        def __call__(self, x):
+            self.w * x
+
+    return nnx, Scale, ScaleWithoutReturn
+
+
+def test_a_model_and_its_random_keys_are_described_by_their_kind_and_a_missing_return_is_suspected():
+    nnx, scale, without_return = make_scale_classes()
+    ex = Exercise("Scale", scale, lambda: [(3, nnx.Rngs(0))], "multiply by w", probes=lambda: [(jnp.ones(3),)])
+    outcome = evaluate(ex, without_return)
+    assert outcome.kind == WRONG
+    for fragment in ["Scale(3, an nnx.Rngs)", "the model it makes, called on (", "got None (is a `return` missing?)"]:
+        assert fragment in outcome.message, outcome.message
+    assert "the function Rngs" not in outcome.message and "returned function" not in outcome.message
+
+
+@pytest.mark.parametrize("expected, got, says", [
+    ({"w": 1.0}, {"w": None}, "['w'] expected 1, got None (is a `return` missing?)"),
+    ((1.0, jnp.ones(8)), (1.0, None), "[1] expected an array of shape (8,), got None (is a `return` missing?)"),
+])
+def test_a_none_anywhere_in_an_answer_suspects_a_missing_return(expected, got, says):
+    assert says in compare(expected, got)
+
+
+def mean_square(w, data):
+    return jnp.mean((w - data) ** 2)
+
+
+def descends_with_too_large_a_step(data):
+    return descend(mean_square, 0.0, data, step_size=5.0, n_steps=100)[0]
+
+
+def test_a_descent_that_diverged_is_told_as_such_and_its_warning_joins_the_verdict():
+    fit = Exercise("fit", lambda data: descend(mean_square, 0.0, data, step_size=0.1, n_steps=100)[0],
+                   lambda: [(jnp.array([1.0, 2.0, 3.0]),)], "a smaller step")
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        outcome = evaluate(fit, descends_with_too_large_a_step)
+    assert outcome.kind == WRONG
+    for fragment in ["your descent diverged (the loss became", "try a smaller step size than 5.0",
+                     "fit([1., 2., 3.]) should give 2; the diverged descent gave "]:
+        assert fragment in outcome.message, outcome.message
+    assert ", got " not in outcome.message
+    assert not [w for w in shown if issubclass(w.category, DivergenceWarning)]
+
+
+def test_other_warnings_of_an_answer_are_still_shown():
+    def warns(x):
+        warnings.warn("mind this", UserWarning)
+        return 2.0 * x + 1.0
+
+    with pytest.warns(UserWarning, match="mind this"):
+        assert evaluate(KINDS["scalar"]["exercise"], warns).kind == RIGHT
 
 
 # --- it never raises -------------------------------------------------------------------------------------
@@ -691,6 +885,90 @@ def test_a_traced_check_takes_functions_optimizers_and_step_counts_as_constants(
                         traced=True)
     assert evaluate(exercise, descend).kind == RIGHT
     assert evaluate(exercise, lambda loss, optimizer, theta, n_steps, step_size: float(theta)).kind == RAISED
+
+
+def scale_sine(a):
+    return lambda x: a * jnp.sin(x)
+
+
+SINE_PROBES = lambda: [(np.float32(0.5),), (np.arange(3, dtype=np.float32),)]  # noqa: E731
+
+
+def test_a_traced_check_calls_the_functions_returned_at_every_probe_in_its_one_program():
+    traces = {}
+    ex = Exercise("returned", counting(scale_sine, traces, "reference"), lambda: [(2.0,), (3.0,)], "scale the sine",
+                  probes=SINE_PROBES, traced=True)
+    answer = counting(lambda a: lambda x: jnp.sin(x) * a, traces, "answer")
+    assert evaluate(ex, answer).kind == RIGHT
+    assert traces == {"reference": 2, "answer": 2}  # each made once a case, all in one trace
+    wrong = evaluate(ex, lambda a: lambda x: a * jnp.cos(x))
+    assert wrong.kind == WRONG and "returned(2): the returned function at (0.5): expected 0.9589" in wrong.message
+    assert "expected a function, got the number 2" in evaluate(ex, lambda a: a).message
+    assert evaluate(ex, lambda a: lambda x: float(x)).kind == RAISED  # traced: float() of a placeholder
+
+
+def test_a_traced_compiled_exercise_still_turns_down_a_returned_function_that_is_not_compiled():
+    ex = Exercise("returned_compiled", lambda a: jax.jit(scale_sine(a)), lambda: [(2.0,)], "compile it",
+                  probes=SINE_PROBES, traced=True, compiled=True)
+    assert evaluate(ex, lambda a: jax.jit(lambda x: a * jnp.sin(x))).kind == RIGHT
+    outcome = evaluate(ex, scale_sine)
+    assert outcome.kind == WRONG and "not compiled" in outcome.message
+
+
+def test_a_returned_function_that_changes_a_probe_spoils_no_other_call():
+    def reference(a):
+        return lambda theta: {"w": a * theta["w"]}
+
+    def changes_its_probe(a):
+        def scaled(theta):
+            theta["w"] = a * theta["w"]
+            return theta
+
+        return scaled
+
+    ex = Exercise("probe_in_place", reference, lambda: [(2.0,), (3.0,)], "scale w",
+                  probes=lambda: [({"w": np.float32(1.5)},)], traced=True)
+    assert evaluate(ex, changes_its_probe).kind == RIGHT
+
+
+def test_a_traced_exercises_slips_run_in_one_program_kept_for_the_next_wrong_answer():
+    traces = {}
+    slips = [Slip(counting(lambda x: 3.0 * jnp.sin(x), traces, "first"), "three, not two"),
+             Slip(counting(lambda x: 2.0 * jnp.cos(x), traces, "second"), "the sine, not the cosine")]
+    ex = Exercise("slips_traced", lambda x: 2.0 * jnp.sin(x), lambda: [(np.arange(3, dtype=np.float32),)],
+                  "double the sine", tuple(slips), traced=True)
+    for _ in range(2):
+        assert evaluate(ex, lambda x: jnp.cos(x) * 2.0).details["hint"] == "the sine, not the cosine"
+    assert traces == {"first": 1, "second": 1}  # one trace of both, then the same program again
+    assert evaluate(ex, lambda x: jnp.sin(x) * 3.0).details["hint"] == "three, not two"
+
+
+def test_when_one_slip_does_not_trace_each_runs_on_its_own():
+    slips = [Slip(lambda x: float(x) * 3.0, "three, not two"), Slip(lambda x: 2.0 * jnp.cos(x), "not the cosine")]
+    ex = Exercise("slips_eager", lambda x: 2.0 * jnp.sin(x), lambda: [(1.0,)], "double the sine", tuple(slips),
+                  traced=True)
+    assert evaluate(ex, lambda x: x * 3.0).details["hint"] == "three, not two"
+    assert evaluate(ex, lambda x: jnp.cos(x) * 2.0).details["hint"] == "not the cosine"
+
+
+def test_the_cycle_collector_is_paused_while_a_check_runs_and_resumed_after():
+    seen = []
+    ex = Exercise("collector", lambda x: x + 1.0, lambda: [(1.0,)], "add one")
+    assert evaluate(ex, lambda x: seen.append(gc.isenabled()) or x + 1.0).kind == RIGHT
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a kernel that turned it off keeps it off
+    try:
+        evaluate(ex, lambda x: x + 1.0)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_case_keys_are_the_keys_of_their_seeds():
+    for seed in (0, 5, 7):
+        key = checks.case_key(seed)
+        assert jnp.array_equal(jax.random.key_data(key), jax.random.key_data(jax.random.key(seed)))
+        assert jnp.array_equal(jax.random.normal(key, (3,)), jax.random.normal(jax.random.key(seed), (3,)))
 
 
 # --- one test a registered exercise -----------------------------------------------------------------------
