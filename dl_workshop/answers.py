@@ -1,4 +1,4 @@
-"""The names the seed notebooks import, ``from dl_workshop.answers import linear_model, ...``.
+"""The names the original workshop's notebooks import, ``from dl_workshop.answers import linear_model, ...``.
 
 Nothing is defined here: each name is re-exported from the module it lives in.
 """

@@ -12,12 +12,13 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 from flax import nnx
 
 from .checks import Slip, exercise
 from .logistic import binary_cross_entropy, logistic
-from .neural import LAYER_SIZES, STEP_SIZE, moons
+from .neural import LAYER_SIZES, STEP_SIZE
 
 
 class _Built(tuple):
@@ -47,7 +48,16 @@ def _module_cases():
 
 
 def _module_probes():
-    return [(moons()[0],)]
+    return [(_moon_points()[0],)]
+
+
+def _moon_points(n=200):
+    """``(x, y)``: ``n`` points evenly spaced along the two half circles of the moons, without noise, made in NumPy
+    (drawing the moons would compile programs before the check could answer); the moons' shapes and labels."""
+    angle = np.linspace(0.0, np.pi, n // 2, dtype=np.float32)
+    upper = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    lower = np.stack([1.0 - np.cos(angle), 0.5 - np.sin(angle)], axis=1)
+    return np.concatenate([upper, lower]), np.repeat(np.array([0.0, 1.0], np.float32), n // 2)
 
 
 def _module_with(hidden, output):
@@ -70,6 +80,7 @@ def _module_with(hidden, output):
 @exercise(
     cases=_module_cases,
     probes=_module_probes,
+    traced=True,  # built and called in one compiled program: its random weights and layers compile nothing apart
     hint="the same forward pass as notebook 09's mlp, with the module's own layers: self.layers is a list, and "
          "each layer is called on its input, layer(x). Hidden layers and the last one end differently.",
     recipe="for layer in self.layers[:-1]: x = jnp.tanh(layer(x)); then "
@@ -137,12 +148,14 @@ class _Optimizer(nnx.Optimizer):
 
 def _step_probes(n_calls=3):
     """Three calls of a step on the same model and optimizer: the first gets them fresh, the next ones as the
-    calls before left them, so that the losses the calls return show whether each call updated the model."""
-    x, y, _, _ = moons()
+    calls before left them, so that the losses the calls return show whether each call updated the model.
+
+    A step works for any model: the smallest one, a single layer, keeps the check's program small."""
+    x, y = _moon_points()
     state = {}
 
     def fresh():
-        model = MLP(LAYER_SIZES, nnx.Rngs(3))
+        model = MLP((2, 1), nnx.Rngs(3))
         state["objects"] = (model, _Optimizer(model, optax.sgd(STEP_SIZE), wrt=nnx.Param))
         return (*state["objects"], x, y)
 
@@ -175,6 +188,9 @@ def _update(optimizer, model, grads):
     cases=lambda: [(bce_loss,)],
     probes=_step_probes,
     compiled=True,
+    traced=True,  # the model, the optimizer and the three calls in one compiled program
+    compile_hint="put @nnx.jit on the line above train_step's `def` (or return nnx.jit(train_step)): a step that "
+                 "updates a Flax module in place is compiled with nnx.jit, which carries the module's updates out.",
     hint="one step has two parts: the loss and its gradients with respect to the model's parameters, in one "
          "call (nnx.value_and_grad), then the optimizer's update, which needs the model and the gradients. "
          "Return the loss from before the update, and compile the step with nnx.jit.",
@@ -248,8 +264,9 @@ def _train(step, model, optimizer, x, y, n_steps):
     slips=[
         Slip(lambda: 1, "the step does update a model, but which one? Under jax.jit it works on a copy made from "
                         "the arrays that went in; only the returned loss comes out."),
-        Slip(lambda: 3, "in Flax 0.12 a module is a pytree, so jax.jit accepts it as an argument, as it accepts a "
-                        "dict of parameters: no error. The question is where the update goes."),
+        Slip(lambda: 3, "jax.jit accepts a Flax module as an argument, as it accepts a dict of parameters: there is "
+                        "no error. Between 1 and 2: what does jax.jit hand to the step, the module you passed in, or "
+                        "something rebuilt from its arrays?"),
     ],
 )
 def jax_jit_outcome():

@@ -1,10 +1,12 @@
 """Reference answers for notebook 03: the goldfield, its critical points, their Hessians, and where descent ends."""
 
+import functools
 import itertools
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+import scipy.linalg  # noqa: F401  JAX's first linear-algebra call loads LAPACK from it: here, not in a check
 
 from .checks import Slip, exercise
 from .optim import descend_two, scan_descent
@@ -97,7 +99,8 @@ def _every_order(hint, *points):
     recipe="4x − 4y = 0 gives x = y; then −4y + 4y³ = 4y(y − 1)(y + 1) = 0 gives y = −1, 0 and 1, "
     "each with x = y.",
     slips=[
-        *_every_order("4y³ − 4y = 4y(y² − 1) = 0 has three roots: y = 0 is one of them.", (-1, -1), (1, 1)),
+        *_every_order("one point is missing: once x = y, ∂f/∂y = 0 is a cubic equation in y, with three roots. "
+                      "Factor it completely before solving.", (-1, -1), (1, 1)),
         *_every_order("y² = 1 has two roots, y = 1 and y = −1.", (0, 0), (1, 1)),
         # every order but the first, the right one
         *_every_order("list the points from the smallest x to the largest.", (-1, -1), (0, 0), (1, 1))[1:],
@@ -247,13 +250,17 @@ def _along_x(y, argnums=0):
 
 
 @exercise(
-    cases=lambda: [(), (-2.0,)],
+    # y = −2 first: at the default y = 1, x ↦ ∂f/∂y(x, 1) and y's value bound to x by position coincide.
+    cases=lambda: [(-2.0,), ()],
     probes=lambda: [(0.1,), (1.0,), (-1.5,)],
     hint="make f a function of x alone, with y held at the value given, then differentiate that: "
     "a closure, lambda x: goldfield(x, y), or functools.partial(goldfield, y=y), is such a function.",
     recipe="return jax.grad(lambda x: goldfield(x, y)), or jax.grad(functools.partial(goldfield, y=y)): "
     "grad then differentiates in x, the only argument left.",
     slips=[
+        Slip(lambda y=1.0: functools.partial(jax.grad(goldfield), y),
+             "functools.partial(g, y) fixes g's first parameter, which is x, to the value of y, so x is held and y "
+             "moves; fix y by name instead (y=y), leaving x free."),
         Slip(lambda y=1.0: _along_x(y, argnums=1), "that is the derivative in y; the robot moves along x."),
         Slip(lambda y=1.0: _along_x(y, argnums=(0, 1)), "the robot moves along x only: take ∂f/∂x alone."),
         Slip(lambda y=1.0: _along_x(1.0), "use the y you are given, not a fixed 1.0."),
@@ -268,7 +275,7 @@ def grad_ex_3(y=1.0):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The seed notebooks' descent loop (notebook 01 teaches it; notebook 03 no longer asks for it again)
+# The original workshop's descent loop (notebook 01 teaches it; notebook 03 no longer asks for it again)
 # ---------------------------------------------------------------------------------------------------------
 
 

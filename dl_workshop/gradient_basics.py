@@ -114,7 +114,8 @@ def _descent_cases():
         ),
         Slip(
             lambda grad_fn, start, step_size, n_steps: list(_path(grad_fn, start, step_size, n_steps)),
-            "that is a Python list of points; return one array: jnp.stack(path).",
+            "the points themselves are right: only their container is not, a Python list where the check wants one "
+            "array with a row per point.",
         ),
     ],
 )

@@ -1,4 +1,4 @@
-"""The names the goldfield exercises of the seed notebooks import, re-exported from :mod:`dl_workshop.goldfield`.
+"""The names the original workshop's goldfield exercises import, re-exported from :mod:`dl_workshop.goldfield`.
 
     from dl_workshop.jax_idioms import goldfield, grad_ex_1, grad_ex_2, grad_ex_3
 """

@@ -43,7 +43,9 @@ def _sigma(z):
 
 @exercise(
     cases=lambda: [(jnp.array([-3.0, -1.0, 0.0, 0.5, 2.0]),), (1.5,)],
-    hint="write σ = 1/u with u = 1 + e^(−z) and apply the chain rule; then notice that e^(−z)/u = 1 − σ(z).",
+    hint="this exercise asks for σ′ written by hand, a formula in z that works entry by entry (no jax.grad: the "
+         "next cell checks your formula against it). Write σ = 1/u with u = 1 + e^(−z) and apply the chain rule; "
+         "then notice that e^(−z)/u = 1 − σ(z).",
     recipe="σ′(z) = e^(−z) / (1 + e^(−z))² = σ(z)·(1 − σ(z)): return logistic(z) * (1 - logistic(z))",
     slips=[
         Slip(lambda z: -_sigma(z) * (1 - _sigma(z)), "the sign: σ rises everywhere, so its derivative is positive. "
@@ -68,7 +70,8 @@ def _model_cases():
 @exercise(
     cases=_model_cases,
     hint="two steps: the linear model's score w·x + b, then the logistic function turns it into a probability. "
-         "For a table x of shape (n, d), w·x is a matrix–vector product.",
+         "For a table x of shape (n, d), w·x is a matrix–vector product; jnp.dot handles both a number w "
+         "and a vector w (x @ w needs w to be an array).",
     recipe="return logistic(jnp.dot(x, theta['w']) + theta['b'])  (jnp.dot multiplies by a number w, and is "
            "x @ w for a table x)",
     slips=[
@@ -201,6 +204,9 @@ def _by_hand(scale_w, scale_b):
              "w and b are swapped: w multiplies x, so the derivative with respect to w is the one weighted by x."),
         Slip(_by_hand(lambda e, p, x: jnp.mean(e), lambda e, p, x: jnp.mean(e)),
              "∂L/∂w is missing the inputs: ∂z_i/∂w = x_i weights each example's error."),
+        Slip(_by_hand(lambda e, p, x: jnp.mean(e * x), lambda e, p, x: jnp.mean(e * x)),
+             "∂L/∂b is weighted by the inputs too: b is added to the score, not multiplied by x_i, so "
+             "∂z_i/∂b = 1."),
     ],
     traced=True,  # one compiled program a check: quicker than many small eager calls
 )

@@ -9,7 +9,6 @@ import numpy as np
 from jax.scipy.stats import expon, norm
 
 from .checks import Slip, exercise
-from .data import exponential_draws
 from .optim import DivergenceWarning, descend, descent_path
 
 #: Steps of gradient descent in every fit of the notebook.
@@ -182,7 +181,8 @@ def dnegloglike_by_hand(mu, log_sigma, data):
         ),
         Slip(
             lambda mu, s, data: -log_sigma_curvature_by_hand(mu, s, data),
-            "check the sign: d/ds of −e^{−2s} is +2e^{−2s}, so the curvature is positive.",
+            "check the sign: L has a minimum along log σ, so its curvature there is positive, not negative. "
+            "Differentiating the term with e^{−2s} brings down a −2, which meets the minus sign in front.",
         ),
         Slip(
             lambda mu, s, data: len(data) + log_sigma_curvature_by_hand(mu, s, data),
@@ -250,11 +250,16 @@ def exponential_negloglike(log_rate, data):
 EXPONENTIAL_CHECK_SIZES = (20, 2000)
 
 
+def _exponential_quantiles(n, rate):
+    """``n`` waiting times spread like an exponential sample of rate ``rate``: its quantiles at (i + ½)/n, in NumPy
+    (random draws would compile programs before the check could run)."""
+    return (-np.log1p(-(np.arange(n) + 0.5) / n) / rate).astype(np.float32)
+
+
 def _fit_exponential_cases():
-    """20 draws with rate 3 and 2000 with rate 0.1, from one draw."""
+    """20 waiting times with rate 3 and 2000 with rate 0.1."""
     small, large = EXPONENTIAL_CHECK_SIZES
-    draws = np.asarray(exponential_draws(jax.random.key(1), n=large, rate=1.0))
-    return [(draws[:small] / 3.0,), (draws / 0.1,)]
+    return [(_exponential_quantiles(small, 3.0),), (_exponential_quantiles(large, 0.1),)]
 
 
 def _descend_exponential(data, step_times_n):
@@ -266,9 +271,10 @@ def _descend_exponential(data, step_times_n):
 
 @exercise(
     cases=_fit_exponential_cases,
-    hint="work out the curvature of your loss in log λ at the optimum (where λ = 1/x̄): a step above "
-    "2 / curvature never settles, and one far below it has not arrived after 300 steps. Start at log λ = 0, "
-    "take 300 steps, and return λ itself.",
+    hint="the check fits 20 points and 2000: a step above 2 / curvature never settles, one far below it has not "
+    "arrived after 300 steps, and the curvature of your loss in log λ at the optimum (where λ = 1/x̄) depends on "
+    "the number of points N, so your step must depend on N too. Start at log λ = 0, take 300 steps, and return "
+    "λ itself.",
     recipe="loss(log_rate, data) = −Σ expon.logpdf(data, scale=exp(−log_rate)) = −N·log λ + λΣx, whose "
     "curvature in log λ is λΣx, N at the optimum: so step_size = 1 / data.size. Then "
     "log_rate, _ = descend(loss, 0.0, data, step_size=1 / data.size, n_steps=300); return jnp.exp(log_rate).",
@@ -285,7 +291,7 @@ def _descend_exponential(data, step_times_n):
         Slip(
             lambda data: jnp.exp(_descend_exponential(data, data.size * 5e-4)),
             "a fixed step (5e-4 here) suits one sample size, not another: the curvature in log λ grows with the "
-            "number of points N, so the step must shrink like 1/N (use data.size).",
+            "number of points N, so the step must shrink as N grows (data.size is N).",
         ),
         Slip(
             lambda data: jnp.exp(_descend_exponential(data, 2.5)),

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .checks import Slip, exercise
+from .checks import Slip, case_key, exercise
 from .data import two_moons
 from .linear_models import _with_model
 from .logistic import logistic
@@ -22,7 +22,7 @@ from .optim import check_arguments, scan_descent
 #: The network of notebooks 09 and 10: 2 inputs, two hidden layers of 16 tanh units, one output (a probability).
 LAYER_SIZES = (2, 16, 16, 1)
 #: Plain gradient descent on the moons: steps and step size (notebooks 09 and 10 train with these).
-N_STEPS, STEP_SIZE = 3000, 0.5
+N_STEPS, STEP_SIZE = 1000, 0.5
 #: The held-out moons: ``two_moons(jax.random.key(TEST_SEED), n=N_TEST)``; the training moons are `two_moons()`.
 TEST_SEED, N_TEST = 13, 1000
 #: The window the decision boundaries are drawn in.
@@ -43,11 +43,12 @@ def moons():
 
 
 def _layer_cases():
-    """Square weights, so that a transposed W gives wrong numbers rather than a shape error."""
+    """Square weights and as many examples as inputs, so that a transposed W, an elementwise x * W and the
+    product the other way round, W @ x, give wrong numbers (and their hints) rather than a shape error."""
     two = {"W": jnp.array([[1.0, 2.0], [-0.5, 0.5]]), "b": jnp.array([0.1, -0.2])}
     three = {"W": jnp.array([[1.0, 0.0, -1.0], [0.5, 2.0, 1.0], [0.0, -1.0, 0.5]]), "b": jnp.array([0.0, 1.0, -1.0])}
-    return [(two, jnp.array([[1.0, 0.0], [0.0, 1.0], [2.0, -1.0], [-1.5, 0.5]])),
-            (three, jnp.array([[1.0, 0.0, 2.0], [0.5, -1.0, 1.0]]))]
+    return [(two, jnp.array([[2.0, -1.0], [-1.5, 0.5]])),
+            (three, jnp.array([[1.0, 0.0, 2.0], [0.5, -1.0, 1.0], [-1.0, 2.0, 0.0]]))]
 
 
 @exercise(
@@ -60,6 +61,12 @@ def _layer_cases():
         Slip(lambda layer, x: x @ layer["W"].T + layer["b"],
              "the weights are transposed: W has shape (inputs, outputs), so x @ W gives one column per output, "
              "and x @ W.T mixes up which input feeds which output."),
+        Slip(lambda layer, x: x * layer["W"] + layer["b"],
+             "`*` multiplies element by element; each output is a weighted sum over all the inputs, which is what "
+             "a matrix product computes (@ or jnp.dot)."),
+        Slip(lambda layer, x: jnp.dot(layer["W"], x) + layer["b"],
+             "W·x is the order of the maths, where x is one example as a column; here each example is a row of x, "
+             "so the product goes the other way round."),
         Slip(lambda layer, x: x @ layer["W"], "the bias layer['b'] is missing."),
         Slip(lambda layer, x: jnp.tanh(x @ layer["W"] + layer["b"]),
              "this layer is the weighted sum alone; the activation (tanh) is applied in the forward pass, "
@@ -117,7 +124,7 @@ def _init_with(weights):
 
 
 @exercise(
-    cases=lambda: [(jax.random.key(5), (3, 4, 4, 2))],  # one case: drawing random numbers is slow to compile
+    cases=lambda: [(case_key(5), (3, 4, 4, 2))],  # one case: drawing random numbers is slow to compile
     traced=True,  # every case in one compiled program: one compilation instead of a dozen small ones
     hint="one dict {'W', 'b'} per pair of neighbouring sizes, in a list. Each layer's weights need a key of their "
          "own and the spread you derived in exercise 2; the biases can all start at zero.",

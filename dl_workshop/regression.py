@@ -6,9 +6,10 @@ Parameters are one vector θ = (θ0, θ1) = (intercept, slope) throughout, and s
 import jax
 import jax.numpy as jnp
 import numpy as np
+import scipy.linalg  # noqa: F401  JAX's first linear-algebra call loads LAPACK from it: here, not in a check
 
 from .checks import Slip, exercise
-from .data import celsius_readings, three_points
+from .data import three_points
 
 
 @exercise(
@@ -44,8 +45,15 @@ def least_squares_loss(theta, X, y):
     return jnp.mean((X @ theta - y) ** 2)
 
 
+def _thermometer_readings(n=400):
+    """Readings like `data.celsius_readings`' (−5 °C to 15 °C against °F), a fixed wiggle of 3 °F for their noise:
+    made in NumPy, nothing to compile before the check runs."""
+    celsius = np.linspace(-5.0, 15.0, n, dtype=np.float32)
+    return celsius, (9.0 / 5.0 * celsius + 32.0 + 3.0 * np.sin(5.0 * celsius)).astype(np.float32)
+
+
 def _line_cases():
-    return [three_points(), celsius_readings()]
+    return [three_points(), _thermometer_readings()]
 
 
 def _centred_sums(x, y):
@@ -55,6 +63,11 @@ def _centred_sums(x, y):
 
 def _uncentred_slope(x, y):
     slope = jnp.sum(x * y) / jnp.sum(x**2)
+    return jnp.array([jnp.mean(y) - slope * jnp.mean(x), slope])
+
+
+def _raw_denominator(x, y):
+    slope = _centred_sums(x, y)[0] / jnp.sum(x**2)
     return jnp.array([jnp.mean(y) - slope * jnp.mean(x), slope])
 
 
@@ -82,6 +95,8 @@ def _slope_first(x, y):
     slips=[
         Slip(_uncentred_slope, "Σxy / Σx² is the slope of a line forced through the origin. Eliminate θ0 "
              "first (θ0 = ȳ − θ1 x̄): the sums in the slope then hold x − x̄ and y − ȳ."),
+        Slip(_raw_denominator, "the denominator Σx² uses the raw inputs: once θ0 is eliminated, every x in the "
+             "slope appears as its deviation from x̄, in the denominator as well as the numerator."),
         Slip(_plus_sign, "the line passes through (x̄, ȳ): ȳ = θ0 + θ1 x̄, so θ0 = ȳ − θ1 x̄."),
         Slip(_spread_of_y, "the slope is y per x: divide by the spread of the inputs, Σ(x − x̄)²."),
         Slip(_slope_first, "θ is (intercept, slope): θ0, the intercept, comes first."),
@@ -197,6 +212,9 @@ def _tolerance_cases():
         Slip(lambda d, eta, lam: d * eta / lam,
              "a gradient g allows a distance up to g / λmin, so a distance d needs a gradient below λmin · d: "
              "multiply by the curvature."),
+        Slip(lambda d, eta, lam: d * lam / eta,
+             "that divides by step_size: a step moves θ by step_size times the gradient, so a smaller step makes "
+             "smaller moves near the minimum and needs a smaller tolerance, not a larger one."),
         Slip(lambda d, eta, lam: d / (eta * lam),
              "a step moves step_size times the gradient, so the tolerance grows with the step size and the "
              "curvature: multiply, do not divide."),

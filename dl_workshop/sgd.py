@@ -3,15 +3,18 @@ gradient descent written as a `lax.scan` over one random key per step."""
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from .checks import Slip, exercise
+from .checks import Slip, case_key, exercise
 from .data import three_points
-from .regression import design_matrix, least_squares_loss
+from .regression import _with_ones, least_squares_loss
 
 
 def _gradient_cases():
+    """The design matrix of `three_points`, made in NumPy and handed to JAX as it is: nothing to compile."""
     x, y = three_points()
-    return [(jnp.array([2.0, 2.0]), design_matrix(x), y), (jnp.array([-0.5, 1.0]), design_matrix(x), y)]
+    X = _with_ones(x)
+    return [(jax.device_put(np.array(theta, np.float32)), X, y) for theta in ([2.0, 2.0], [-0.5, 1.0])]
 
 
 @exercise(
@@ -86,6 +89,11 @@ def per_example_gradients(theta, X, y):
             lambda x_i: 1.0 / (2.0 * (1.0 + x_i)),
             "the residual changes by η times the squared length of (1, x_i), which is 1 + x_i², not 1 + x_i.",
         ),
+        Slip(
+            lambda x_i: 1.0 / 2.0 * (1.0 + x_i**2),
+            "Python reads `1 / 2 * (…)` left to right, as (1 / 2) * (…), so (1 + x_i²) ends up multiplying; "
+            "put the whole denominator in parentheses.",
+        ),
     ],
 )
 def landing_step_size(x_i):
@@ -94,11 +102,13 @@ def landing_step_size(x_i):
 
 
 def _descent_cases():
+    """Made in NumPy and handed to JAX as they are, with keys that need no compiling: the check's program is the
+    only one it compiles. (JAX arrays, not NumPy ones: a slip, run as it is, indexes them with traced batches.)"""
     x, y = three_points()
-    X, start = design_matrix(x), jnp.array([2.0, -0.25])
+    X = _with_ones(x)
     return [
-        (least_squares_loss, start, X, y, jax.random.key(0), 2, 0.05, 12),
-        (least_squares_loss, jnp.array([-1.0, 1.5]), X, y, jax.random.key(1), 2, 0.03, 12),  # as the first: one program
+        (least_squares_loss, jax.device_put(np.array([2.0, -0.25], np.float32)), X, y, case_key(0), 2, 0.05, 12),
+        (least_squares_loss, jax.device_put(np.array([-1.0, 1.5], np.float32)), X, y, case_key(1), 2, 0.03, 12),
     ]
 
 

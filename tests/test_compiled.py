@@ -289,6 +289,7 @@ def test_a_step_that_is_not_compiled_is_not_called_correct():
 
     outcome = evaluate("make_step", make_step_without_jit)
     assert outcome.kind != RIGHT and "not compiled" in outcome.message
+    assert "@jax.jit" in outcome.message and "nnx" not in outcome.message  # Flax comes in notebook 10
 
 
 def test_an_optax_fit_that_subtracts_the_updates_gets_the_sign_hint():

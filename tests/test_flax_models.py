@@ -34,7 +34,7 @@ def trained():
     """Both networks of the notebook, trained as it trains them: notebook 09's pytree from jax.random.key(0) with
     notebook 04's loop, the module from nnx.Rngs(0) with the compiled NNX loop."""
     x, y, x_test, y_test = moons()
-    params = init_params(jax.random.key(0), LAYER_SIZES)
+    params = jax.jit(init_params, static_argnums=1)(jax.random.key(0), LAYER_SIZES)  # compiled, as the notebook does
     scratch_losses, trained_params = model_optimization_loop(params, mlp, logistic_loss, x, y, N_STEPS, STEP_SIZE)
     model = MLP(LAYER_SIZES, nnx.Rngs(0))
     optimizer = optimizer_for(model)
@@ -78,6 +78,14 @@ def test_a_step_without_nnx_jit_is_turned_down_as_not_compiled():
     answer = step_factory(lambda optimizer, model, grads: optimizer.update(model, grads), compile=lambda f: f)
     outcome = evaluate("make_train_step", answer)
     assert outcome.kind == WRONG and "not compiled" in outcome.message
+    assert "@nnx.jit" in outcome.message and "jax.jit" not in outcome.message.replace("nnx.jit", "")
+
+
+def test_predicting_an_error_gets_a_nudge_without_the_answer():
+    """Answer 3 (an error) is told that jax.jit takes a module, not which of 1 and 2 happens, nor a Flax version."""
+    outcome = evaluate("jax_jit_outcome", lambda: 3)
+    assert outcome.kind == WRONG and "no error" in outcome.message and "Between 1 and 2" in outcome.message
+    assert not any(text in outcome.message for text in ("0.12", "where the update goes", "copy")), outcome.message
 
 
 def test_a_wrong_answer_leaves_the_check_able_to_pass_the_right_one():
@@ -171,17 +179,17 @@ def test_from_the_same_starting_weights_the_module_trains_to_the_same_losses_at_
 
 
 def test_the_module_and_the_pytree_reach_the_same_accuracy_on_the_same_moons(trained):
-    """Issue 16: the same accuracy to 0.02; the notebook prints 0.981 and 0.980."""
+    """Issue 16: the same accuracy to 0.02; the notebook prints 0.980 for both."""
     assert abs(trained["nnx"] - trained["scratch"]) <= 0.02
     assert trained["nnx"] > 0.95 and trained["scratch"] > 0.95
-    assert (round(trained["scratch"], 3), round(trained["nnx"], 3)) == (0.981, 0.980)
+    assert (round(trained["scratch"], 3), round(trained["nnx"], 3)) == (0.980, 0.980)
 
 
 def test_the_loss_curves_the_figure_describes(trained):
-    """The alt text: from scratch the loss starts at 0.88, with Flax NNX at 0.51; both end below 0.02."""
+    """The alt text: from scratch the loss starts at 0.88, with Flax NNX at 0.51; both end at about 0.02."""
     scratch, from_nnx = np.asarray(trained["scratch_losses"]), np.asarray(trained["nnx_losses"])
     assert (round(float(scratch[0]), 2), round(float(from_nnx[0]), 2)) == (0.88, 0.51)
-    assert scratch[-1] < 0.02 and from_nnx[-1] < 0.02
+    assert abs(scratch[-1] - 0.02) < 0.002 and abs(from_nnx[-1] - 0.02) < 0.002
 
 
 # --- the compiled loop and the checkpoint --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Every number notebook 03 states is asserted here against its derivation.
 """
 
 import ast
+import functools
 import io
 import itertools
 from contextlib import redirect_stdout
@@ -20,7 +21,7 @@ from dl_workshop import jax_idioms
 from dl_workshop.checks import WRONG, evaluate, get_exercise
 from dl_workshop.optim import descent_path
 from dl_workshop.plotting import draw_basins, draw_surface
-from exercise_assertions import assert_reference_right_and_slips_hinted
+from exercise_assertions import assert_nudged, assert_reference_right_and_slips_hinted
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -262,6 +263,19 @@ def test_slips_that_raise_get_the_exercises_hint(name, answer, shown):
     raise inside the learner's code; the check names the error and gives the nudge."""
     outcome = evaluate(name, answer)
     assert outcome.kind == "raised" and shown in outcome.message, outcome.message
+
+
+# The reviewers' attempts (2026-12-01): each first message says what to change, and gives no answer away.
+@pytest.mark.parametrize("name, attempt, shown, not_shown", [
+    ("grad_ex_3", lambda y=1.0: functools.partial(jax.grad(gf.goldfield), y),
+     ["first parameter, which is x", "by name"], ["derivative in y", "jax.grad(functools"]),
+    ("critical_points", lambda: [(-1.0, -1.0), (1.0, 1.0)], ["one point is missing", "three roots"],
+     ["y = 0 is one", "y = −1, 0"]),
+    ("end_points", lambda starts, step_size: jax.vmap(gf.end_point)(starts, step_size),
+     ["in_axes", "must not be mapped"], ["in_axes=(0, None)"]),
+])
+def test_the_reviewers_attempts_get_a_targeted_nudge(name, attempt, shown, not_shown):
+    assert_nudged(name, attempt, shown, not_shown)
 
 
 def test_exercise_5s_hint_shows_the_closure_and_functools_partial():

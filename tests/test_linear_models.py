@@ -13,7 +13,7 @@ from dl_workshop.data import (
 from dl_workshop.linear_models import (
     dmseloss, initialize_linear_params, linear_model, model_optimization_loop, mse_gradient_by_hand, mseloss,
 )
-from exercise_assertions import assert_reference_right_and_slips_hinted
+from exercise_assertions import assert_nudged, assert_reference_right_and_slips_hinted
 
 EXERCISES = ["linear_model", "initialize_linear_params", "mseloss", "mse_gradient_by_hand", "dmseloss",
              "model_optimization_loop"]
@@ -291,3 +291,26 @@ GIVEAWAYS = {
 def test_the_first_hint_nudges_and_the_recipe_gives_the_code(name):
     ex = get_exercise(name)
     assert GIVEAWAYS[name] in ex.recipe and GIVEAWAYS[name] not in ex.hint
+
+
+def _loop_subtracting_dicts(theta, model, loss, x, y, n_steps=3000, step_size=0.01):
+    """A reviewer's loop: `theta - step_size * grads` on dicts of parameters."""
+    loss_and_grad = jax.value_and_grad(loss)
+
+    def step(theta, _):
+        value, grads = loss_and_grad(theta, model, x, y)
+        return theta - step_size * grads, value
+
+    theta, losses = jax.lax.scan(step, theta, length=n_steps)
+    return losses, theta
+
+
+# The reviewers' attempts (2026-12-01): each first message says what to change, and gives no answer away.
+@pytest.mark.parametrize("name, attempt, shown, not_shown", [
+    ("mseloss", lambda theta, model, x, y: jnp.mean(model(theta, x) - y) ** 2,
+     ["square of the mean error", "Square each error, then average"], ["jnp.mean((model"]),
+    ("model_optimization_loop", _loop_subtracting_dicts, ["dict of parameters", "jax.tree.map(f, theta, grads)"],
+     ["lambda p, g: p - step_size * g"]),
+])
+def test_the_reviewers_attempts_get_a_targeted_nudge(name, attempt, shown, not_shown):
+    assert_nudged(name, attempt, shown, not_shown)

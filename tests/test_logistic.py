@@ -15,7 +15,7 @@ from dl_workshop.logistic import (
     EPS, binary_cross_entropy, cross_entropy_gradient_by_hand, decision_boundary, dlogistic_by_hand, dlogistic_loss,
     linear_score, logistic, logistic_loss, logistic_loss_from_scores, logistic_model,
 )
-from exercise_assertions import assert_reference_right_and_slips_hinted
+from exercise_assertions import assert_nudged, assert_reference_right_and_slips_hinted
 
 EXERCISES = ["logistic", "dlogistic_by_hand", "logistic_model", "binary_cross_entropy",
              "cross_entropy_gradient_by_hand", "decision_boundary"]
@@ -236,3 +236,22 @@ def test_the_seed_workshops_calls_run():
     loss = logistic_loss(params, logistic_model, x, y)
     assert float(loss) == pytest.approx(float(binary_cross_entropy(y, logistic(0.5 * x + 0.1))), rel=1e-6)
     assert set(dlogistic_loss(params, logistic_model, x, y)) == {"w", "b"}
+
+
+def _b_weighted_too(theta, x, y):
+    """A reviewer's gradient: b's derivative weighted by the inputs as w's is."""
+    p = logistic(theta["w"] * x + theta["b"])
+    return {"w": jnp.mean((p - y) * x), "b": jnp.mean((p - y) * x)}
+
+
+# The reviewers' attempts (2026-12-01): each first message says what to change, and gives no answer away.
+@pytest.mark.parametrize("name, attempt, shown, not_shown", [
+    ("logistic_model", lambda theta, x: logistic(x @ theta["w"] + theta["b"]),
+     ["jnp.dot handles both a number w and a vector w"], ["logistic(jnp.dot(x, theta['w'])"]),
+    ("dlogistic_by_hand", lambda z: jax.grad(logistic)(z), ["σ′ written by hand", "entry by entry"],
+     ["logistic(z) * (1 - logistic(z))"]),
+    ("cross_entropy_gradient_by_hand", _b_weighted_too, ["∂L/∂b is weighted by the inputs too", "∂z_i/∂b = 1"],
+     ["jnp.mean(p - y)"]),
+])
+def test_the_reviewers_attempts_get_a_targeted_nudge(name, attempt, shown, not_shown):
+    assert_nudged(name, attempt, shown, not_shown)

@@ -210,7 +210,17 @@ def test_no_fixed_step_passes_the_check_only_one_that_scales_with_n(step):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
-        assert evaluate("fit_exponential", fit_with_fixed_step).kind == WRONG
+        outcome = evaluate("fit_exponential", fit_with_fixed_step)
+    assert outcome.kind == WRONG and "number of points N" in outcome.message
+    assert "1 / data.size" not in outcome.message and "1/N" not in outcome.message  # the nudge, not the step
+
+
+def test_a_flipped_curvature_is_told_its_sign_without_the_derivative():
+    """A reviewer's attempt (2026-12-01): the curvature with the wrong sign; the slip's hint gives no formula."""
+    outcome = evaluate("log_sigma_curvature_by_hand",
+                       lambda mu, log_sigma, data: -2 * jnp.exp(-2 * log_sigma) * jnp.sum((data - mu) ** 2))
+    assert outcome.kind == WRONG and "positive" in outcome.message
+    assert "+2e^{−2s}" not in outcome.message and "2e^{−2s} Σ" not in outcome.message
 
 
 @pytest.mark.parametrize("times_n, kind", [(0.02, WRONG), (0.03, RIGHT), (1.0, RIGHT), (1.95, RIGHT), (2.0, WRONG)])

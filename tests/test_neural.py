@@ -15,7 +15,7 @@ from dl_workshop.neural import (
     LAYER_SIZES, N_STEPS, STEP_SIZE, accuracy, dense, init_params, init_scale, mlp, moons, probability_grid,
     train_many,
 )
-from exercise_assertions import assert_reference_right_and_slips_hinted
+from exercise_assertions import assert_nudged, assert_reference_right_and_slips_hinted
 
 EXERCISES = ["dense", "init_scale", "init_params", "mlp"]
 
@@ -69,14 +69,19 @@ def test_the_starting_scale_keeps_the_spread_of_the_weighted_sums_and_n01_does_n
     assert saturated_share(4.0) == pytest.approx(0.5, abs=0.02) and saturated_share(1.0) < 0.01
 
 
-def test_the_untrained_network_guesses_near_one_half_at_a_loss_a_little_above_log_2():
+def test_the_untrained_network_guesses_near_one_half_at_a_loss_above_log_2():
+    """The text: probabilities from 0.285 to 0.683, a starting loss of 0.88 above log 2 ≈ 0.69, because a wrong
+    guess of 0.3 costs 1.20 and a right one of 0.7 costs 0.36, on average 0.78."""
     x, y, _, _ = moons()
     params = init_params(jax.random.key(0), LAYER_SIZES)
     assert sum(leaf.size for leaf in jax.tree.leaves(params)) == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1 == 337
     p = np.asarray(mlp(params, x))
     scores = np.log(p / (1 - p))
-    assert np.abs(scores).max() < 1 and 0.25 < p.min() and p.max() < 0.75
-    assert np.log(2) < float(logistic_loss(params, mlp, x, y)) < 1.0
+    assert np.abs(scores).max() < 1 and (f"{p.min():.3f}", f"{p.max():.3f}") == ("0.285", "0.683")
+    start_loss = float(logistic_loss(params, mlp, x, y))
+    assert round(start_loss, 2) == 0.88 and start_loss > np.log(2) and f"{np.log(2):.2f}" == "0.69"
+    wrong, right = -np.log(0.3), -np.log(0.7)
+    assert (f"{wrong:.2f}", f"{right:.2f}", f"{(wrong + right) / 2:.2f}") == ("1.20", "0.36", "0.78")
 
 
 def trained_network(key=jax.random.key(0)):
@@ -172,10 +177,21 @@ def test_scikit_learns_network_of_the_same_size_reaches_our_loss_in_few_iteratio
 
 
 @pytest.mark.locked_versions  # the notebook says so from what the locked scikit-learn gives
-def test_scikit_learns_network_run_to_its_default_tolerance_fits_every_point_and_is_no_better_on_new_ones():
+def test_scikit_learns_network_run_to_its_default_tolerance_fits_every_point_and_is_barely_better_on_new_ones():
     x, y, x_test, y_test = moons()
     ours = accuracy(mlp(trained_network()[1], x_test), y_test)
     harder = scikit_learn_network(max_iter=2000)
     rounded = (np.round(np.asarray(a, dtype=float), 3) for a in (x, x_test))
     assert harder.score(next(rounded), np.asarray(y)) == 1.0
-    assert harder.score(next(rounded), np.asarray(y_test)) <= ours
+    assert (round(ours, 3), harder.score(next(rounded), np.asarray(y_test))) == (0.980, 0.983)  # 3 points in 1000
+
+
+# The reviewers' attempts (2026-12-01): each first message says what to change, and gives no answer away.
+@pytest.mark.parametrize("name, attempt, shown, not_shown", [
+    ("dense", lambda layer, x: x * layer["W"] + layer["b"], ["element by element", "matrix product"],
+     ["x @ layer['W']"]),
+    ("dense", lambda layer, x: jnp.dot(layer["W"], x) + layer["b"], ["order of the maths", "a row of x"],
+     ["x @ layer['W']"]),
+])
+def test_the_reviewers_attempts_get_a_targeted_nudge(name, attempt, shown, not_shown):
+    assert_nudged(name, attempt, shown, not_shown)

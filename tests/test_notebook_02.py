@@ -44,3 +44,24 @@ def test_a_negloglike_with_float_names_the_learners_line_and_says_to_use_jnp():
     shown = text_of(exercise_cell(notebook, "negloglike"))
     assert shown.startswith("❌ negloglike") and "at line 3: `return float(-jnp.sum(" in shown, shown
     assert "use jnp" in shown and "dl_workshop" not in shown and "checks.py" not in shown, shown
+
+
+# A line of each exercise's worked answer: it must not stand in view of the stub (reviews, 2026-12-01).
+WORKED_ANSWERS = {
+    "dnegloglike_by_hand": r"= N - \frac{1}{\sigma^2}\sum_i (x_i - \mu)^2",
+    "log_sigma_curvature_by_hand": r"\frac{\partial^2 L}{\partial (\log\sigma)^2} = \frac{2}{\sigma^2}",
+    "fit_exponential": r"is exactly $N$ at the optimum",
+}
+
+
+def test_each_worked_answer_comes_after_a_cell_that_runs_the_learners_answer():
+    notebook = learner(NAME)
+    cells = notebook.cells
+    for exercise, worked in WORKED_ANSWERS.items():
+        stub = cells.index(exercise_cell(notebook, exercise))
+        where = [i for i, cell in enumerate(cells) if worked in cell.source]
+        assert len(where) == 1 and where[0] > stub, (exercise, where, stub)
+        between = cells[stub + 1:where[0]]
+        assert cells[stub + 1].cell_type == "markdown" and "$$" not in cells[stub + 1].source, exercise
+        uses = [cell for cell in between if cell.cell_type == "code" and exercise in cell.source]
+        assert uses, f"{exercise}: no cell runs the learner's answer before its worked answer"

@@ -32,6 +32,6 @@ def test_the_text_states_the_training_settings_the_code_uses():
     from dl_workshop.neural import LAYER_SIZES, N_STEPS, STEP_SIZE
 
     text = "\n".join(cell.source for cell in read(ROOT / "answers" / NAME).cells if cell.cell_type == "markdown")
-    assert (N_STEPS, STEP_SIZE, LAYER_SIZES) == (3000, 0.5, (2, 16, 16, 1))
-    assert "same 3000 steps of size 0.5" in text and "two hidden layers of 16 tanh units" in text
-    assert "took 3000\nsteps" in text or "took 3000 steps" in text
+    assert (N_STEPS, STEP_SIZE, LAYER_SIZES) == (1000, 0.5, (2, 16, 16, 1))
+    assert "same 1000 steps of size 0.5" in text and "two hidden layers of 16 tanh units" in text
+    assert "took 1000\nsteps" in text or "took 1000 steps" in text

@@ -36,5 +36,5 @@ def test_the_printed_numbers_are_the_ones_the_text_and_tests_state():
     assert "numbers to train: 337" in printed
     assert re.search(r"jax\.jit: loss at the first call (\d\.\d{4}), at the 20th \1; steps the optimizer counted: 0",
                      printed)
-    assert "held-out accuracy: from scratch 0.981, with Flax NNX 0.980" in printed
+    assert "held-out accuracy: from scratch 0.980, with Flax NNX 0.980" in printed
     assert "agree at every step to 1e-6: True" in printed and "predicts exactly what the trained one does: True" in printed

@@ -11,7 +11,7 @@ from dl_workshop.optim import descend
 from dl_workshop.regression import design_matrix, least_squares_loss
 from dl_workshop.sgd import (landing_step_size, least_squares_gradient_by_hand, minibatch_descent,
                              per_example_gradients, point_loss)
-from exercise_assertions import assert_reference_right_and_slips_hinted
+from exercise_assertions import assert_nudged, assert_reference_right_and_slips_hinted
 
 EXERCISES = ["least_squares_gradient_by_hand", "per_example_gradients", "landing_step_size", "minibatch_descent"]
 START = jnp.array([2.0, -0.25])  # the notebook's start
@@ -169,7 +169,9 @@ def test_counted_in_examples_minibatches_reach_the_minimum_and_full_batch_does_n
     assert 0.15 < 2 / curvatures[1] and f"{1 - 0.15 * curvatures[0]:.2f}" == "0.98"
     best = np.linalg.lstsq(np.asarray(X, np.float64), np.asarray(y, np.float64), rcond=None)[0]
     np.testing.assert_allclose(best, [0.2, 0.9], atol=0.1)  # scattered around the three points' line
-    minimum = float(least_squares_loss(best.astype(np.float32), X, y))
+    minimum = np.mean((np.asarray(X, np.float64) @ best - np.asarray(y, np.float64)) ** 2)  # in float64, as printed
+    np.testing.assert_allclose(minimum, least_squares_loss(best.astype(np.float32), X, y), rtol=1e-5)
+    assert f"{minimum:.4f}" == "0.0333"
     sgd = jax.jit(minibatch_descent, static_argnums=(0, 5, 7))
     first_close = {}
     for batch_size, step_size in ((10, 0.05), (200, 0.15)):
@@ -199,3 +201,12 @@ def test_a_step_that_returns_no_carry_is_reported_not_crashed():
 @pytest.mark.parametrize("name", EXERCISES)
 def test_reference_passes_its_check_and_every_slip_gets_its_hint(name):
     assert_reference_right_and_slips_hinted(name)
+
+
+# The reviewers' attempts (2026-12-01): each first message says what to change, and gives no answer away.
+@pytest.mark.parametrize("name, attempt, shown, not_shown", [
+    ("landing_step_size", lambda x_i: 1 / 2 * (1 + x_i**2), ["left to right", "parentheses"],
+     ["1 / (2 (1 + x_i²))"]),
+])
+def test_the_reviewers_attempts_get_a_targeted_nudge(name, attempt, shown, not_shown):
+    assert_nudged(name, attempt, shown, not_shown)
