@@ -217,6 +217,7 @@ def _evaluate(ex: Exercise, answer: Any, attempt: int) -> Outcome:
         if got is None:
             return _not_done(ex, "it returns None (is a `return` missing?)")
         mismatch = compare(expected, got, ex.rtol, ex.atol)
+        mismatch = _located(mismatch)
         if mismatch and diverged:
             return _wrong(ex, _after_divergence(diverged[0], _call(ex.name, args), mismatch), _hint_for(ex, args, got),
                           attempt)
@@ -549,6 +550,23 @@ def _global_names(code: types.CodeType) -> tuple:
 # ---------------------------------------------------------------------------------------------------------
 # Comparing: types first, then values
 # ---------------------------------------------------------------------------------------------------------
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def _located(mismatch: str) -> str:
+    """A difference inside a returned tuple told in words: '[1] [1] …' becomes 'in the second item of the second
+    item of what it returns ([1][1]): …'."""
+    path = re.match(r"((?:\[\d\] )+)", mismatch)
+    if not path:
+        return mismatch
+    indices = [int(index) for index in re.findall(r"\d", path.group(1))]
+    if max(indices) >= len(_ORDINALS):
+        return mismatch
+    items = " of ".join(f"the {_ORDINALS[index]} item" for index in reversed(indices))
+    where = "".join(f"[{index}]" for index in indices)
+    return f"in {items} of what it returns ({where}): {mismatch[path.end():]}"
 
 
 def compare(expected, got, rtol=1e-4, atol=1e-5, where="") -> str:

@@ -253,14 +253,17 @@ def _along_x(y, argnums=0):
     # y = −2 first: at the default y = 1, x ↦ ∂f/∂y(x, 1) and y's value bound to x by position coincide.
     cases=lambda: [(-2.0,), ()],
     probes=lambda: [(0.1,), (1.0,), (-1.5,)],
-    hint="make f a function of x alone, with y held at the value given, then differentiate that: "
-    "a closure, lambda x: goldfield(x, y), or functools.partial(goldfield, y=y), is such a function.",
+    hint="make f a function of x alone, with y held at the value given, then differentiate that. A lambda that "
+    "calls goldfield is such a function, and so is functools.partial of goldfield with y given by name.",
     recipe="return jax.grad(lambda x: goldfield(x, y)), or jax.grad(functools.partial(goldfield, y=y)): "
     "grad then differentiates in x, the only argument left.",
     slips=[
         Slip(lambda y=1.0: functools.partial(jax.grad(goldfield), y),
              "functools.partial(g, y) fixes g's first parameter, which is x, to the value of y, so x is held and y "
              "moves; fix y by name instead (y=y), leaving x free."),
+        Slip(lambda y=1.0: jax.grad(functools.partial(goldfield, y)),
+             "functools.partial(goldfield, y) puts the value of y into goldfield's first parameter, which is x; "
+             "the function left takes y, so jax.grad differentiates in y. Give y by name (y=y), leaving x free."),
         Slip(lambda y=1.0: _along_x(y, argnums=1), "that is the derivative in y; the robot moves along x."),
         Slip(lambda y=1.0: _along_x(y, argnums=(0, 1)), "the robot moves along x only: take ∂f/∂x alone."),
         Slip(lambda y=1.0: _along_x(1.0), "use the y you are given, not a fixed 1.0."),

@@ -189,6 +189,11 @@ def dnegloglike_by_hand(mu, log_sigma, data):
             "N does not depend on log σ: its derivative is 0.",
         ),
         Slip(
+            lambda mu, s, data: log_sigma_curvature_by_hand(mu, s, data) / len(data),
+            "your answer is the right one divided by N, the number of data points: L is a sum over the data "
+            "(the negative log-likelihood of the whole sample), so its derivatives are sums too, not means.",
+        ),
+        Slip(
             lambda mu, s, data: 2.0 * len(data),
             "2N is the curvature at the optimum only, where Σ(x − μ)² = Nσ²; "
             "write it for any μ and log σ.",

@@ -132,8 +132,9 @@ def _slipped_descent(*, same_key=False, replacement=False, keep_theta=False, all
 
 @exercise(
     cases=_descent_cases,
-    hint="check the three parts of one step: the batch is drawn from that step's own key, the gradient is the "
-    "batch's, and the step returns the new θ (the carry) first, then what it records.",
+    hint="check the four parts of one step: the batch is drawn from that step's own key, the gradient is the "
+    "batch's, the step returns the new θ (the carry) first, then what it records, and the loss it records is "
+    "the one on all the data, at the θ the step started from.",
     recipe="def step(theta, step_key): batch = jax.random.choice(step_key, len(y), (batch_size,), replace=False); "
     "return theta - step_size * jax.grad(loss)(theta, X[batch], y[batch]), (theta, loss(theta, X, y)); then "
     "return jax.lax.scan(step, theta, jax.random.split(key, n_steps)).",

@@ -50,7 +50,7 @@ KINDS = {
         exercise=Exercise("tuple", lambda a, b: (a + b, a * b), lambda: [(2.0, 3.0)], "sum then product"),
         right=lambda a, b: (b + a, b * a),
         wrong=lambda a, b: (a * b, a + b),
-        says=["[0] expected 5, got 6", "sum then product"],
+        says=["in the first item of what it returns ([0]): expected 5, got 6", "sum then product"],
     ),
     "dict": dict(
         exercise=Exercise("dict", lambda w: {"w": 2.0 * w, "b": jnp.ones(3)}, lambda: [(jnp.arange(3.0),)],

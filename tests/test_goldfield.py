@@ -269,6 +269,8 @@ def test_slips_that_raise_get_the_exercises_hint(name, answer, shown):
 @pytest.mark.parametrize("name, attempt, shown, not_shown", [
     ("grad_ex_3", lambda y=1.0: functools.partial(jax.grad(gf.goldfield), y),
      ["first parameter, which is x", "by name"], ["derivative in y", "jax.grad(functools"]),
+    ("grad_ex_3", lambda y=1.0: jax.grad(functools.partial(gf.goldfield, y)),
+     ["first parameter, which is x", "differentiates in y", "by name"], ["jax.grad(functools", "lambda x:"]),
     ("critical_points", lambda: [(-1.0, -1.0), (1.0, 1.0)], ["one point is missing", "three roots"],
      ["y = 0 is one", "y = −1, 0"]),
     ("end_points", lambda starts, step_size: jax.vmap(gf.end_point)(starts, step_size),
@@ -278,9 +280,11 @@ def test_the_reviewers_attempts_get_a_targeted_nudge(name, attempt, shown, not_s
     assert_nudged(name, attempt, shown, not_shown)
 
 
-def test_exercise_5s_hint_shows_the_closure_and_functools_partial():
-    hint = get_exercise("grad_ex_3").hint
-    assert "lambda x: goldfield(x, y)" in hint and "functools.partial(goldfield, y=y)" in hint
+def test_exercise_5s_hint_names_the_closure_and_functools_partial_and_its_recipe_shows_them():
+    exercise = get_exercise("grad_ex_3")
+    assert "lambda" in exercise.hint and "functools.partial" in exercise.hint and "by name" in exercise.hint
+    assert "goldfield(x, y)" not in exercise.hint and "y=y" not in exercise.hint  # the code waits for the recipe
+    assert "lambda x: goldfield(x, y)" in exercise.recipe and "functools.partial(goldfield, y=y)" in exercise.recipe
 
 
 def test_the_slips_for_the_order_of_the_critical_points_cover_every_wrong_order():

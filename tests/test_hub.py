@@ -140,3 +140,12 @@ def test_pull_link():
                      "urlpath": "lab/tree/workshop/notebooks/01-gradient-basics.ipynb"}
     with pytest.raises(ValueError, match="http"):
         pull_link("hub.example.org", "https://github.com/someone/dl-workshop")
+
+
+def test_the_attendees_jupyterlab_loads_the_workshops_extension():
+    """make hub copies labextension/prebuilt into the attendees' environment: their JupyterLab lists it, enabled."""
+    listed = subprocess.run([str(Path(sys.executable).parent / "jupyter"), "labextension", "list"],
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    output = listed.stdout + listed.stderr
+    ours = [line for line in output.splitlines() if "dl-workshop-a11y" in line]
+    assert ours and "enabled" in ours[0] and "OK" in ours[0], output
