@@ -603,11 +603,8 @@ def _compare_dicts(expected, got, rtol, atol, where):
         return f"{where}expected a dict with keys {_keys(expected)}, got {_describe(got)}"
     if set(got) != set(expected):
         return f"{where}expected keys {_keys(expected)}, got keys {_keys(got)}"
-    for key in expected:
-        mismatch = compare(expected[key], got[key], rtol, atol, f"{where}[{key!r}] ")
-        if mismatch:
-            return mismatch
-    return ""
+    mismatches = (compare(expected[key], got[key], rtol, atol, f"{where}[{key!r}] ") for key in expected)
+    return "; ".join(mismatch for mismatch in mismatches if mismatch)  # every entry that is off, not the first
 
 
 def _compare_sequences(expected, got, rtol, atol, where):
