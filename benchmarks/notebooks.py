@@ -59,7 +59,8 @@ def rows(repeat=5, target=2.0):
     """
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
-    paths = sorted((ROOT / "answers").glob("*.ipynb")) + sorted((ROOT / "notebooks").glob("*.ipynb"))
+    folders = os.environ.get("BENCH_NOTEBOOKS", "answers notebooks").split()  # `make bench BENCH_NOTEBOOKS=answers`
+    paths = [path for folder in folders for path in sorted((ROOT / folder).glob("*.ipynb"))]
     with tempfile.TemporaryDirectory() as floor_cache:
         for path in paths:
             notebook = nbformat.read(path, as_version=4)
