@@ -37,6 +37,8 @@ from typing import Any, Callable, Sequence
 import jax
 import numpy as np
 
+from .optim import DivergenceWarning
+
 #: Topic modules that register exercises; imported on first look-up.
 TOPIC_MODULES = ("gradient_basics", "mle", "goldfield", "linear_models", "regression", "compiled", "sgd", "logistic", "neural", "flax_models")
 
@@ -216,8 +218,7 @@ def _evaluate(ex: Exercise, answer: Any, attempt: int) -> Outcome:
     for args, (expected, got) in zip(_cases(ex), observed):  # the cases as they were, should the answer change them
         if got is None:
             return _not_done(ex, "it returns None (is a `return` missing?)")
-        mismatch = compare(expected, got, ex.rtol, ex.atol)
-        mismatch = _located(mismatch)
+        mismatch = _located(compare(expected, got, ex.rtol, ex.atol))
         if mismatch and diverged:
             return _wrong(ex, _after_divergence(diverged[0], _call(ex.name, args), mismatch), _hint_for(ex, args, got),
                           attempt)
@@ -561,9 +562,7 @@ def _located(mismatch: str) -> str:
     path = re.match(r"((?:\[\d\] )+)", mismatch)
     if not path:
         return mismatch
-    indices = [int(index) for index in re.findall(r"\d", path.group(1))]
-    if max(indices) >= len(_ORDINALS):
-        return mismatch
+    indices = [int(index) for index in re.findall(r"\d", path.group(1))]  # one digit each: an ordinal for every one
     items = " of ".join(f"the {_ORDINALS[index]} item" for index in reversed(indices))
     where = "".join(f"[{index}]" for index in indices)
     return f"in {items} of what it returns ({where}): {mismatch[path.end():]}"
@@ -746,9 +745,9 @@ def _divergence_noted():
         try:
             yield diverged
         finally:
-            diverged += [str(w.message) for w in caught if w.category.__name__ == "DivergenceWarning"]
+            diverged += [str(w.message) for w in caught if issubclass(w.category, DivergenceWarning)]
     for w in caught:
-        if w.category.__name__ != "DivergenceWarning":
+        if not issubclass(w.category, DivergenceWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
 
 
@@ -1216,9 +1215,7 @@ def _plain_types(text: str) -> str:
         name = match.group(2).split(".")[-1]
         if "Array" in name or "Tracer" in name:
             return "an array"
-        if name == "NoneType":
-            return "None"
-        return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+        return "None" if name == "NoneType" else _a(name)
 
     def aval(match):
         verb, dtype, sizes = match.groups()

@@ -4,7 +4,6 @@ from functools import lru_cache
 
 import jax
 import jax.numpy as jnp
-
 import numpy as np
 
 from .checks import Slip, case_key, exercise

@@ -61,25 +61,24 @@ def _centred_sums(x, y):
     return jnp.sum(dx * dy), jnp.sum(dx**2), jnp.sum(dy**2)
 
 
-def _uncentred_slope(x, y):
-    slope = jnp.sum(x * y) / jnp.sum(x**2)
-    return jnp.array([jnp.mean(y) - slope * jnp.mean(x), slope])
+def _through_means(slope_of):
+    """A slip's line: the slope ``slope_of(x, y)``, with the intercept that puts the line through (x̄, ȳ)."""
+
+    def line(x, y):
+        slope = slope_of(x, y)
+        return jnp.array([jnp.mean(y) - slope * jnp.mean(x), slope])
+
+    return line
 
 
-def _raw_denominator(x, y):
-    slope = _centred_sums(x, y)[0] / jnp.sum(x**2)
-    return jnp.array([jnp.mean(y) - slope * jnp.mean(x), slope])
+_uncentred_slope = _through_means(lambda x, y: jnp.sum(x * y) / jnp.sum(x**2))
+_raw_denominator = _through_means(lambda x, y: _centred_sums(x, y)[0] / jnp.sum(x**2))
+_spread_of_y = _through_means(lambda x, y: _centred_sums(x, y)[0] / _centred_sums(x, y)[2])
 
 
 def _plus_sign(x, y):
     slope = _centred_sums(x, y)[0] / _centred_sums(x, y)[1]
     return jnp.array([jnp.mean(y) + slope * jnp.mean(x), slope])
-
-
-def _spread_of_y(x, y):
-    cross, _, spread_y = _centred_sums(x, y)
-    slope = cross / spread_y
-    return jnp.array([jnp.mean(y) - slope * jnp.mean(x), slope])
 
 
 def _slope_first(x, y):
