@@ -121,7 +121,9 @@ def _hessian_eigenvalue_cases():
     def point(x, y):
         return np.array([x, y], dtype=np.float32)
 
-    return [(goldfield_at, point(0.0, 0.0)), (goldfield_at, point(1.0, 1.0)), (hill_at, point(0.5, -0.5))]
+    # a saddle, whose Hessian is not diagonal, and another function: two cases are enough to tell the slips
+    # apart, and each more would trace two Hessians more before the check can answer
+    return [(goldfield_at, point(0.0, 0.0)), (hill_at, point(0.5, -0.5))]
 
 
 @exercise(

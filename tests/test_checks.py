@@ -964,11 +964,19 @@ def test_the_cycle_collector_is_paused_while_a_check_runs_and_resumed_after():
         gc.enable()
 
 
-def test_case_keys_are_the_keys_of_their_seeds():
-    for seed in (0, 5, 7):
-        key = checks.case_key(seed)
-        assert jnp.array_equal(jax.random.key_data(key), jax.random.key_data(jax.random.key(seed)))
-        assert jnp.array_equal(jax.random.normal(key, (3,)), jax.random.normal(jax.random.key(seed), (3,)))
+def test_case_keys_draw_the_same_numbers_for_a_seed_and_different_ones_across_seeds():
+    draws = {seed: jax.random.normal(checks.case_key(seed), (3,)) for seed in (0, 5, 7)}
+    assert all(jnp.array_equal(draws[seed], jax.random.normal(checks.case_key(seed), (3,))) for seed in draws)
+    assert len({tuple(draw.tolist()) for draw in draws.values()}) == len(draws)
+    first, second = jax.random.split(checks.case_key(0))
+    assert not jnp.array_equal(jax.random.normal(first), jax.random.normal(second))
+    assert checks.case_key(0).dtype == jax.random.key(0, impl="unsafe_rbg").dtype  # drawn with one XLA operation
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32])
+def test_a_case_key_out_of_range_is_refused_by_name(seed):
+    with pytest.raises(ValueError, match="case_key expected a seed from 0"):
+        checks.case_key(seed)
 
 
 # --- one test a registered exercise -----------------------------------------------------------------------
