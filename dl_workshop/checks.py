@@ -276,7 +276,7 @@ def _expected(ex: Exercise, index: int, args: tuple):
     """What the reference gives on case ``index``, worked out once a process."""
     expected = _made(ex)["expected"]
     if index not in expected:
-        expected[index] = _observe(ex.reference, args, _probes(ex), ex.traced)
+        expected[index] = _observe(ex.reference, args, _probes(ex))
     return expected[index]
 
 
@@ -289,22 +289,20 @@ def _observe_all(ex: Exercise, answer: Callable, cases: list) -> list:
     if ex.traced:
         return _program(ex, answer, cases)()
     return [
-        (_expected(ex, index, args), _observe(answer, args, _probes(ex), ex.traced, must_compile=ex.compiled))
+        (_expected(ex, index, args), _observe(answer, args, _probes(ex), must_compile=ex.compiled))
         for index, args in enumerate(cases)
     ]
 
 
-def _observe(function, args, probes, traced=False, must_compile=False):
+def _observe(function, args, probes, must_compile=False):
     """Call ``function(*args)``; when it returns a function, its values at ``probes`` instead.
 
-    ``traced`` runs the returned function under ``jax.jit``; ``must_compile`` raises `_NotCompiled` when the
-    returned function is not compiled.
+    ``must_compile`` raises `_NotCompiled` when the returned function is not compiled.
     """
     result = function(*args)
     if callable(result) and probes is not None:
         if must_compile and not is_compiled(result):
             raise _NotCompiled
-        result = _jitted(result) if traced else result
         return _ReturnedFunction([(probe, result(*probe)) for probe in probes()], _is_model(result))
     return result
 
@@ -371,12 +369,6 @@ def _cached(key, make):
     while len(_PROGRAMS) > _MAX_PROGRAMS:
         _PROGRAMS.popitem(last=False)
     return program
-
-
-def _jitted(function):
-    """``jax.jit(function)``, the same compiled program for a function of the same code and values."""
-    fingerprint = _fingerprint(function)
-    return _cached(None if fingerprint is None else ("jit", fingerprint), lambda: jax.jit(function))
 
 
 def _program(ex: Exercise, answer: Callable, cases: list) -> Callable:
@@ -1026,8 +1018,7 @@ def _shape_story(text: str, frame, lineno) -> str:
         "matmul": "@ (a matrix product)", "pow": "**"}.get(primitive, "")
     if "core dimension" in text and not operation:
         operation = "a linear-algebra function" if "solve" in text or "(m,m)" in text else "a matrix product"
-    product = primitive in ("dot_general", "matmul") or operation.startswith(("@", "a matrix product")) or (
-        operation.endswith(("dot", "matmul")))
+    product = primitive in ("dot_general", "matmul") or _is_product(operation)
     shapes = re.findall(r"\(\d+(?:,\s*\d+)*,?\)", text)
     said = f"the shapes do not fit together{' in ' + operation if operation else ''}"
     if written:
@@ -1100,11 +1091,15 @@ def _clashing_operation(tree, scope: dict, primitive: str):
         else:
             continue
         shapes = [_shape_of(operand, scope) for operand in operands]
-        product = spelling == "@" or spelling.endswith(("dot", "matmul"))
-        if None not in shapes and _combined_shape(*shapes, product) is None:
+        if None not in shapes and _combined_shape(*shapes, _is_product(spelling)) is None:
             return spelling, *((_source(operand, side), shape)
                                for operand, shape, side in zip(operands, shapes, ("left", "right")))
     return None
+
+
+def _is_product(operation: str) -> bool:
+    """Whether an operation, as `_shape_story` names it (`@`, jnp.dot, "a matrix product"), is a matrix product."""
+    return operation.startswith(("@", "a matrix product")) or operation.endswith(("dot", "matmul"))
 
 
 def _source(node, side: str) -> str:
