@@ -153,6 +153,16 @@ def test_the_exp_guides_cross_at_the_cube_root_of_6_eps_and_their_sum_is_least_a
     assert (f"{crossing:.0e}", f"{least:.0e}") == ("9e-03", "7e-03")
 
 
+def test_measured_float32_error_of_the_polynomial_grows_as_h_shrinks_over_the_figures_whole_range():
+    """The figure's alt text: over all 49 step sizes the parabola's error follows its rounding guide, ∝ 1/h (on
+    log axes a line of slope −1); exact hits, error 0, are left out as the figure leaves them out."""
+    estimates = jax.jit(jax.vmap(lambda h: central_difference(polynomial, 3.0, h)))(STEPS)
+    errors = np.abs(np.asarray(estimates) - 22.0)
+    measured = errors > 0
+    slope, _ = np.polyfit(np.log10(STEPS[measured]), np.log10(errors[measured]), 1)
+    assert slope == pytest.approx(-1.0, abs=0.1)
+
+
 def test_measured_float32_error_of_exp_is_least_near_3e_3_and_below_the_rounding_guide():
     estimates = jax.jit(jax.vmap(lambda h: central_difference(jnp.exp, 1.0, h)))(STEPS)
     errors = np.abs(np.asarray(estimates) - np.float32(np.e))

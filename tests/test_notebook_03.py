@@ -4,9 +4,11 @@ its tools before the exercises that need them, and states only numbers it comput
 import re
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
-from dl_workshop.goldfield import goldfield_at
+from dl_workshop.checks import get_exercise
+from dl_workshop.goldfield import goldfield_at, hill_at
 from dl_workshop.release import BEGIN, END
 from exercise_assertions import assert_runs_as_shipped, assert_wrong_answers_hinted
 from notebook_runner import ROOT, exercise_cell, learner, read
@@ -22,6 +24,19 @@ WRONG = {
     "end_points": ("return jax.vmap(end_point, in_axes=(1, None))(starts, step_size)", "went over the columns"),
     "grad_ex_3": ("return lambda x: jax.grad(goldfield, argnums=1)(x, y)", "that is the derivative in y"),
 }
+
+
+def test_the_text_says_where_the_eigenvalue_check_looks():
+    """Exercise 3's text: the goldfield at its saddle, the origin, and −f at a point that is not critical."""
+    text = " ".join(cell.source for cell in read(ROOT / "answers" / NAME).cells if cell.cell_type == "markdown")
+    assert "The check tries the goldfield at its saddle, the origin, and the field upside down, $-f$, at a point that " \
+           "is not critical." in " ".join(text.split())
+    (field, saddle), (upside_down, point) = get_exercise("hessian_eigenvalues").cases()
+    assert field is goldfield_at and upside_down is hill_at
+    assert np.array_equal(saddle, [0.0, 0.0]) and np.all(np.asarray(jax.grad(goldfield_at)(saddle)) == 0)
+    low, high = jnp.linalg.eigvalsh(jax.hessian(goldfield_at)(saddle))
+    assert low < 0 < high
+    assert np.linalg.norm(jax.grad(hill_at)(point)) > 1.0
 
 
 def test_runs_to_the_end_as_shipped():
